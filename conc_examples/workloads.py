@@ -1,0 +1,67 @@
+"""Work for the examples to run: picklable, top-level, and sized from the machine.
+
+Everything here may run in a child process, so it lives in an importable module
+(a function defined in an example script cannot be found by a ``spawn`` or
+``forkserver`` child under sphinx-gallery).  Example pages show this code with
+``literalinclude`` so the reader still sees what the child runs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from typing import Any
+
+__all__ = ["calibrate", "cpu_bound", "io_bound", "report_whoami", "whoami"]
+
+
+def cpu_bound(iterations: int) -> int:
+    """Burn CPU in pure Python for ``iterations`` steps, holding the GIL throughout.
+
+    The cost grows linearly with ``iterations``, so :func:`calibrate` can size it.
+    Returns a checksum so that the work cannot be skipped and results can be checked.
+    """
+    total = 0
+    for i in range(iterations):
+        total = (total + i * i) % 1_000_003
+    return total
+
+
+def calibrate(seconds: float, *, probe_iterations: int = 200_000) -> int:
+    """Return how many :func:`cpu_bound` iterations take about ``seconds`` here.
+
+    Examples call this instead of hard-coding a size, so they stay fast on a slow
+    machine and still measurable on a fast one.  The best of three probes is used,
+    because noise only ever makes a run slower.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        cpu_bound(probe_iterations)
+        best = min(best, time.perf_counter() - start)
+    return max(1, round(probe_iterations * seconds / best))
+
+
+def io_bound(seconds: float) -> float:
+    """Wait ``seconds`` the way I/O waits: without using the CPU, GIL released."""
+    time.sleep(seconds)
+    return seconds
+
+
+def whoami() -> dict[str, object]:
+    """Return what the OS and :mod:`multiprocessing` say about the calling process.
+
+    A child returns this to its parent, because what a child prints never reaches the
+    page (or any other place the parent's output goes).
+    """
+    return {
+        "pid": os.getpid(),
+        "ppid": os.getppid(),
+        "name": multiprocessing.current_process().name,
+    }
+
+
+def report_whoami(results: Any) -> None:
+    """Put :func:`whoami` on ``results`` (a ``multiprocessing`` queue) for the parent."""
+    results.put(whoami())

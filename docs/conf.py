@@ -1,0 +1,98 @@
+"""Sphinx configuration: a sphinx-gallery per chapter, executed at every build.
+
+Set ``CONC_EXAMPLES_START_METHOD`` to ``fork``, ``spawn`` or ``forkserver`` to build
+the whole site with that multiprocessing start method as the default; the tests
+honour the same variable.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+from conc_examples.machine import caption
+
+START_METHOD = os.environ.get("CONC_EXAMPLES_START_METHOD", "")
+if START_METHOD:
+    # Examples run inside this process, so this is the default they all see.
+    multiprocessing.set_start_method(START_METHOD, force=True)
+
+project = "Python Concurrency, Measured"
+author = "the conc-examples authors"
+copyright = "2026, the conc-examples authors"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.intersphinx",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx_gallery.gen_gallery",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "**/*.ipynb", "**/*.py", "**/*.zip", "**/*.md5"]
+nitpicky = True
+
+myst_enable_extensions = ["colon_fence", "deflist", "substitution", "fieldlist"]
+myst_heading_anchors = 3
+myst_substitutions = {"machine_caption": caption()}
+
+# Offline first: Debian's python3-doc ships the inventory; fall back to the URL.
+_LOCAL_PYTHON_INVENTORY = Path("/usr/share/doc/python3/html/objects.inv")
+intersphinx_mapping = {
+    "python": (
+        "https://docs.python.org/3",
+        str(_LOCAL_PYTHON_INVENTORY) if _LOCAL_PYTHON_INVENTORY.exists() else None,
+    ),
+}
+intersphinx_timeout = 10
+
+
+def _chapters() -> list[Path]:
+    """Every ``examples/NN_name`` folder is a chapter: adding one needs no edit here."""
+    return sorted(p for p in (ROOT / "examples").glob("[0-9][0-9]_*") if p.is_dir())
+
+
+sphinx_gallery_conf = {
+    "examples_dirs": [str(p) for p in _chapters()],
+    "gallery_dirs": [f"chapters/{p.name}" for p in _chapters()],
+    # Run every script; modules whose name starts with "_" are helpers, not examples.
+    "filename_pattern": r"\.py$",
+    "ignore_pattern": r"__init__\.py|(^|/)_",
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "parallel": False,  # loky workers break multiprocessing and distort timings
+    "remove_config_comments": True,
+    "reset_modules": ("matplotlib", "gallery_hooks.check_nothing_left_running"),
+    "reset_modules_order": "both",
+    "junit": "../sphinx-gallery/junit-results.xml",
+    "download_all_examples": False,
+    "show_signature": False,
+    "min_reported_time": 1,
+    "matplotlib_animations": False,
+    "capture_repr": (),
+    "first_notebook_cell": (
+        "# This notebook needs the conc-examples helpers: `pip install .` in a clone of"
+        " the project."
+    ),
+}
+
+html_theme = "pydata_sphinx_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_theme_options = {
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_center": ["sphinx-version"],
+}
+html_context = {"default_mode": "auto"}
+html_show_sourcelink = False

@@ -1,0 +1,141 @@
+"""
+What the operating system tells a process
+=========================================
+
+Every process can ask the OS about itself: who it is (process and parent IDs), whose
+it is (user and group), where it is (working directory), what it inherited (the
+environment), which CPUs it may use, and how much CPU time it has spent.  These are the
+facts that the rest of this site builds on: pools are sized from the usable CPUs, and
+CPU time tells computing apart from waiting.
+"""
+
+# %%
+# Identity
+# --------
+# :func:`os.getuid` and :func:`os.getgid` exist on POSIX systems (Linux, macOS) only,
+# hence the check.
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conc_examples.machine import usable_cpus
+from conc_examples.results import record
+from conc_examples.workloads import calibrate, cpu_bound
+
+print(f"process ID         os.getpid()  = {os.getpid()}")
+print(f"parent process ID  os.getppid() = {os.getppid()}")
+if hasattr(os, "getuid"):
+    print(f"user ID            os.getuid()  = {os.getuid()}")
+    print(f"group ID           os.getgid()  = {os.getgid()}")
+print(f"working directory  os.getcwd()  = .../{Path(os.getcwd()).name}")
+
+# %%
+# The environment is inherited
+# ----------------------------
+# A child starts with a copy of its parent's environment variables.  Changes made
+# afterwards, in either process, stay in that process.  Passing ``env=`` to the child
+# replaces the copy.
+
+print(f"this process has {len(os.environ)} environment variables")
+child_env = {**os.environ, "GREETING": "hello from the parent"}
+child_code = "import os; print(os.environ.get('GREETING', '<not set>'))"
+for label, env in [("inherited copy", None), ("explicit env", child_env)]:
+    out = subprocess.run(
+        [sys.executable, "-c", child_code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.strip()
+    print(f"child with {label:<15} sees GREETING = {out!r}")
+
+# %%
+# How many CPUs?  Three different answers
+# ---------------------------------------
+# :func:`os.cpu_count` counts the CPUs in the machine.  A process may be allowed to run
+# on fewer (a container, ``taskset``, a batch scheduler): that is its *affinity*.
+# ``os.process_cpu_count()``, added in Python 3.13, returns the usable count directly.
+# Size worker pools from the usable count, never from the machine's.
+
+print(f"os.cpu_count()          = {os.cpu_count()}")
+if hasattr(os, "sched_getaffinity"):
+    print(f"len(sched_getaffinity)  = {len(os.sched_getaffinity(0))}")
+if sys.version_info >= (3, 13):
+    print(f"os.process_cpu_count()  = {os.process_cpu_count()}")
+else:
+    print("os.process_cpu_count()  : not available (added in Python 3.13)")
+
+# %%
+# To see the difference, start a child that pins itself to a single CPU (Linux only)
+# and ask it again.  The machine still has the same CPUs; the process may use one.
+
+if hasattr(os, "sched_setaffinity"):
+    pinned = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; first = min(os.sched_getaffinity(0));"
+            " os.sched_setaffinity(0, {first});"
+            " print(os.cpu_count(), len(os.sched_getaffinity(0)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout.split()
+    print(f"pinned child: cpu_count() = {pinned[0]}, usable = {pinned[1]}")
+    record("pinned_child_usable", int(pinned[1]))
+print(f"this process may use {usable_cpus()} CPUs")
+
+# %%
+# CPU time is not wall time
+# -------------------------
+# :func:`os.times` reports the CPU time this process has used, in user code and in the
+# kernel on its behalf, next to the wall-clock time that passed.  Computing consumes
+# CPU time; sleeping (like waiting for a disk or a network) consumes almost none.
+
+work = calibrate(0.2)
+
+
+def cpu_and_wall(action) -> tuple[float, float]:
+    before, wall_before = os.times(), time.perf_counter()
+    action()
+    after, wall_after = os.times(), time.perf_counter()
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return cpu, wall_after - wall_before
+
+
+computing = cpu_and_wall(lambda: cpu_bound(work))
+sleeping = cpu_and_wall(lambda: time.sleep(0.2))
+for label, (cpu, wall) in [("computing", computing), ("sleeping", sleeping)]:
+    print(f"{label:<10} wall {wall:.2f} s, CPU {cpu:.2f} s")
+record("cpu_while_computing", computing[0])
+record("cpu_while_sleeping", sleeping[0])
+
+# %%
+# The :mod:`resource` module (POSIX) reports more: peak memory, and the same counts for
+# the children this process has waited for.
+
+try:
+    import resource
+except ImportError:
+    print("the resource module is not available on this OS")
+else:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    unit = 1 if sys.platform == "darwin" else 1024  # Linux reports KiB
+    print(f"this process: user {me.ru_utime:.2f} s, system {me.ru_stime:.2f} s,")
+    print(f"              peak memory {me.ru_maxrss * unit / 2**20:.0f} MiB")
+    print(
+        f"its waited-for children: user {children.ru_utime:.2f} s,"
+        f" system {children.ru_stime:.2f} s"
+    )
+
+# %%
+# Take-away: the OS gives each process an identity, an inherited environment, a set of
+# CPUs it may use, and an account of the CPU time it spends.  Above, computing cost
+# CPU time roughly equal to the wall time, and sleeping cost almost none.

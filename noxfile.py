@@ -1,0 +1,99 @@
+"""Maintainer tasks: ``nox -l`` lists them.  Virtual environments are reused."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+DOCS = ROOT / "docs"
+BUILD = DOCS / "_build"
+HTML = BUILD / "html"
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHONS = ["3.11", "3.12", "3.13"]
+
+nox.options.download_python = "never"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+
+def _add_pyenv_pythons_to_path() -> None:
+    """Let nox find pyenv's interpreters (``python3.12`` ...) without ``pyenv global``."""
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = []
+    for version in PYTHONS:
+        if shutil.which(f"python{version}"):
+            continue
+        candidates = sorted(
+            glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin"))
+        )
+        found += [c for c in candidates if Path(c, f"python{version}").exists()][-1:]
+    if found:
+        os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_add_pyenv_pythons_to_path()
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+    session.install("-e", ".")
+
+
+def _current_python() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@nox.session(python=_current_python())
+def docs(session: nox.Session) -> None:
+    """Build the site, all examples executed, strictly (-n -W); ``-- clean`` wipes it first.
+
+    Other arguments go to sphinx-build, e.g.
+    ``-- -D sphinx_gallery_conf.filename_pattern=race`` runs only the matching examples.
+    """
+    _install(session, "docs")
+    args = list(session.posargs)
+    if "clean" in args:
+        args.remove("clean")
+        shutil.rmtree(BUILD, ignore_errors=True)
+        shutil.rmtree(DOCS / "chapters", ignore_errors=True)
+    session.run(
+        "sphinx-build",
+        "-b", "html", "-n", "-W", "--keep-going", "-q",
+        str(DOCS), str(HTML), *args,
+        env={"PYTHONWARNINGS": "default", "MPLBACKEND": "Agg"},
+    )  # fmt: skip
+    session.log(f"The site is built: open {HTML / 'index.html'} (or run `nox -s serve`).")
+
+
+@nox.session(python=False)
+def serve(session: nox.Session) -> None:
+    """Serve the built site on http://127.0.0.1:8000 (``-- PORT`` to change the port)."""
+    if not (HTML / "index.html").exists():
+        session.error("No built site: run `nox -s docs` first.")
+    port = session.posargs[0] if session.posargs else "8000"
+    session.log(f"Serving {HTML} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    session.run(
+        sys.executable, "-m", "http.server", port, "--bind", "127.0.0.1",
+        "--directory", str(HTML),
+    )  # fmt: skip
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Unit tests and every example run as a script (all start methods where relevant)."""
+    _install(session, "tests")
+    session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
+
+
+@nox.session(python=_current_python())
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    _install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

@@ -1,0 +1,202 @@
+"""Run an example script the way a reader does, and judge what it left behind.
+
+Each example runs as a real script in a subprocess (``python -X dev script.py``, from
+its own folder, with a timeout), in a new session so that any process it leaves
+running can be found afterwards.  A run passes when it exits 0, writes nothing to
+stderr but what the example means to show (see :data:`ALLOWED_STDERR`), and leaves no
+process behind.  The values the example passed to
+:func:`conc_examples.results.record` come back in :attr:`ExampleRun.records`, so
+tests can check what the example claims.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conc_examples.results import ENV_VAR as RECORD_ENV_VAR
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+START_METHOD_ENV_VAR = "CONC_EXAMPLES_START_METHOD"
+TIMEOUT_SECONDS = 120
+LEFTOVER_GRACE_SECONDS = 5.0
+
+# A script that mentions any of these runs once per start method.
+USES_MULTIPROCESSING = re.compile(
+    r"\bmultiprocessing\b|ProcessPoolExecutor|conc_examples\.ceiling|InterpreterPool"
+)
+
+# Lines an example may write to stderr because it means to show them, by file name.
+# Everything else on stderr (a warning, a traceback, a ResourceWarning) fails the run.
+ALLOWED_STDERR: dict[str, re.Pattern[str]] = {}
+
+# Forces a start method, then runs the script exactly as ``python script.py`` would:
+# as __main__, with its own folder first on sys.path, so spawn children re-import it.
+_BOOTSTRAP = (
+    "import multiprocessing, runpy, sys;"
+    "multiprocessing.set_start_method(sys.argv[1]);"
+    "sys.argv = sys.argv[2:];"
+    "sys.path[0] = __import__('os').path.dirname(sys.argv[0]);"
+    "runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+
+
+def discover() -> list[Path]:
+    """Every example script: ``examples/NN_chapter/*.py`` not starting with ``_``."""
+    return sorted(
+        p for p in EXAMPLES.glob("[0-9][0-9]_*/*.py") if not p.name.startswith("_")
+    )
+
+
+def start_methods_for(script: Path) -> list[str | None]:
+    """The start methods to run ``script`` under; ``None`` means the default."""
+    forced = os.environ.get(START_METHOD_ENV_VAR)
+    if forced:
+        return [forced]
+    if USES_MULTIPROCESSING.search(script.read_text(encoding="utf-8")):
+        return list(multiprocessing.get_all_start_methods())
+    return [None]
+
+
+@dataclass
+class ExampleRun:
+    """What one run of one example produced."""
+
+    script: Path
+    start_method: str | None
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    leftovers: list[str] = field(default_factory=list)
+    records: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        name = self.script.relative_to(EXAMPLES).as_posix()
+        return f"{name} [{self.start_method or 'default start method'}]"
+
+    def unexpected_stderr(self) -> list[str]:
+        allowed = ALLOWED_STDERR.get(self.script.name)
+        return [
+            line
+            for line in self.stderr.splitlines()
+            if line.strip() and not (allowed and allowed.search(line))
+        ]
+
+    def problems(self) -> list[str]:
+        """Everything wrong with this run, in words; empty when it passed."""
+        found = []
+        if self.returncode != 0:
+            found.append(f"exit status {self.returncode}")
+        if unexpected := self.unexpected_stderr():
+            found.append("unexpected stderr:\n    " + "\n    ".join(unexpected[:40]))
+        if self.leftovers:
+            found.append("left running: " + "; ".join(self.leftovers))
+        return found
+
+
+def _session_members(session_id: int) -> list[str]:
+    """Processes still in the session the script started (Linux ``/proc``)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        command, rest = text[text.index("(") + 1 : text.rindex(")")], text.rindex(")")
+        fields = text[rest + 2 :].split()
+        state, session = fields[0], int(fields[3])
+        if session == session_id and state != "Z":
+            members.append(f"pid {stat.parent.name} ({command})")
+    return members
+
+
+def _leftovers(session_id: int) -> list[str]:
+    if not Path("/proc/self/stat").exists():
+        return []  # not Linux: nothing to look in
+    deadline = time.monotonic() + LEFTOVER_GRACE_SECONDS
+    while (members := _session_members(session_id)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if members:
+        os.killpg(session_id, signal.SIGKILL)
+    return members
+
+
+def run(script: Path, start_method: str | None = None) -> ExampleRun:
+    """Run ``script`` as a reader would (plus ``-X dev``), under ``start_method``."""
+    command = [sys.executable, "-X", "dev"]
+    if start_method is None:
+        command.append(str(script))
+    else:
+        command += ["-c", _BOOTSTRAP, start_method, str(script)]
+    with tempfile.TemporaryDirectory() as tmp:
+        records_file = Path(tmp, "records.jsonl")
+        env = {
+            **os.environ,
+            RECORD_ENV_VAR: str(records_file),
+            "MPLBACKEND": "Agg",
+            "PYTHONASYNCIODEBUG": "1",
+            "PYTHONIOENCODING": "utf-8",
+        }
+        env.pop(START_METHOD_ENV_VAR, None)
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command,
+            cwd=script.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = child.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            stdout, stderr = child.communicate()
+            stderr += f"\n<killed: still running after {TIMEOUT_SECONDS} s>"
+        seconds = time.perf_counter() - start
+        leftovers = _leftovers(child.pid)
+        records = {}
+        if records_file.exists():
+            for line in records_file.read_text(encoding="utf-8").splitlines():
+                entry = json.loads(line)
+                records[entry["name"]] = entry["value"]
+    return ExampleRun(
+        script, start_method, child.returncode, stdout, stderr, seconds, leftovers, records
+    )
+
+
+@functools.cache
+def run_cached(script: Path, start_method: str | None) -> ExampleRun:
+    """One run per script and start method per test session, shared by all tests."""
+    return run(script, start_method)
+
+
+def example(relative: str) -> ExampleRun:
+    """The (cached) run of ``examples/<relative>`` under its first start method.
+
+    Claim tests use this: it fails the test right away if the run itself failed.
+    """
+    script = EXAMPLES / relative
+    if not script.exists():
+        raise FileNotFoundError(f"no example {relative}")
+    result = run_cached(script, start_methods_for(script)[0])
+    if problems := result.problems():
+        raise AssertionError(f"{result.label} failed:\n" + "\n".join(problems))
+    return result

@@ -1,0 +1,145 @@
+"""Unit tests of the conc_examples helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+
+from conc_examples import machine, plotting, results, timeline, timing, workloads
+from conc_examples.ceiling import measure_ceiling
+from conc_examples.webserver import serve, serve_in_thread
+
+
+def test_caption_names_cpus_python_and_start_method() -> None:
+    text = machine.caption()
+    assert f"{machine.usable_cpus()} usable CPUs" in text
+    assert machine.info().python_version in text
+    assert f"start method: {machine.start_method()}" in text
+
+
+def test_start_method_does_not_freeze_the_default_context() -> None:
+    machine.start_method()
+    assert multiprocessing.get_start_method(allow_none=True) is None
+
+
+def test_usable_cpus_is_within_the_machine() -> None:
+    assert 1 <= machine.usable_cpus() <= (machine.info().cpus or 1)
+
+
+def test_timing_statistics_and_text() -> None:
+    t = timing.Timing.of([3.0, 1.0, 2.0])
+    assert (t.min, t.median, t.max) == (1.0, 2.0, 3.0)
+    assert t.speedup_over(timing.Timing.of([4.0])) == 2.0
+    assert str(t) == "median 2.000 s (min 1.000, max 3.000, 3 runs)"
+    with pytest.raises(ValueError):
+        timing.Timing(())
+
+
+def test_measure_warms_up_then_repeats() -> None:
+    calls = []
+    t = timing.measure(lambda: calls.append(1) or time.sleep(0.01), repeat=3, warmup=2)
+    assert len(calls) == 5 and len(t.runs) == 3
+    assert t.min >= 0.009
+
+
+def test_calibrate_sizes_work_to_the_target() -> None:
+    iterations = workloads.calibrate(0.1)
+    start = time.perf_counter()
+    workloads.cpu_bound(iterations)
+    assert 0.03 < time.perf_counter() - start < 0.5
+
+
+def test_recorder_names_threads_and_tasks() -> None:
+    recorder = timeline.Recorder()
+
+    def work() -> None:
+        with recorder.span("in a thread"):
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=work, name="worker-1")
+    thread.start()
+    thread.join()
+
+    async def main() -> None:
+        async def task() -> None:
+            with recorder.span("in a task"):
+                await asyncio.sleep(0.01)
+
+        await asyncio.create_task(task(), name="task-1")
+
+    asyncio.run(main())
+    workers = {s.worker: s.task for s in recorder.spans}
+    assert workers == {"worker-1": "in a thread", "task-1": "in a task"}
+    assert all(s.duration >= 0.009 for s in recorder.spans)
+
+
+def test_timed_call_returns_result_and_span() -> None:
+    result, span = timeline.timed_call("job", sum, [1, 2, 3])
+    assert result == 6 and span.task == "job" and span.worker == "MainProcess"
+
+
+def test_charts_carry_the_caption_and_the_ideal() -> None:
+    t = timing.Timing.of([0.1, 0.2, 0.3])
+    figures = [
+        plotting.bar_chart({"a": t, "b": t}, title="bars", ideal=0.1),
+        plotting.scaling_chart([1, 2], {"s": [t, t]}, baseline=t, title="s", ceiling=1.5),
+        plotting.timeline_chart([timeline.Span("w", "t", 0.0, 1.0)], title="tl"),
+    ]
+    for fig in figures:
+        assert fig._supxlabel.get_text() == machine.caption()
+        legend = fig.axes[0].get_legend()
+        if legend is not None:
+            assert any("ideal" in text.get_text() for text in legend.get_texts())
+        plt.close(fig)
+
+
+def test_record_writes_only_when_asked(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(results.ENV_VAR, raising=False)
+    results.record("ignored", 1)
+    target = tmp_path / "r.jsonl"
+    monkeypatch.setenv(results.ENV_VAR, str(target))
+    results.record("speedup", 1.5)
+    assert json.loads(target.read_text()) == {"name": "speedup", "value": 1.5}
+
+
+def test_ceiling_of_one_process_is_one() -> None:
+    ceiling = measure_ceiling(1, workloads.calibrate(0.02), repeat=1)
+    assert ceiling.speedup == pytest.approx(1.0, rel=0.3)  # same work, timed twice
+
+
+def test_server_in_thread_answers_and_stops() -> None:
+    with serve_in_thread() as url:
+        with urllib.request.urlopen(f"{url}/redirect/2", timeout=10) as response:
+            assert response.read() == b"ok"
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(f"{url}/status/503", timeout=10)
+        error.value.close()
+        assert error.value.code == 503
+    assert not [t for t in threading.enumerate() if t.name == "webserver"]
+
+
+def test_async_server_delays() -> None:
+    import aiohttp
+
+    async def main() -> float:
+        async with serve() as url, aiohttp.ClientSession() as session:
+            start = time.perf_counter()
+            async with session.get(f"{url}/delay/0.05") as response:
+                assert await response.text() == "ok"
+            async with session.get(f"{url}/delay/99") as response:
+                assert response.status == 400
+            return time.perf_counter() - start
+
+    assert asyncio.run(main()) >= 0.05
