@@ -1,4 +1,4 @@
-"""Hooks that sphinx-gallery calls around every example.
+"""Hooks around sphinx-gallery: a leak check after every example, a note on every page.
 
 Examples run one after another inside the Sphinx process, so anything one of them
 leaves running (a thread printing late, a child process, a pool) would disturb the
@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+
+from sphinx.application import Sphinx
 
 _GRACE_SECONDS = 5.0
 
@@ -31,3 +33,22 @@ def check_nothing_left_running(gallery_conf: dict, fname: str, when: str) -> Non
         time.sleep(0.05)
     if left:
         raise RuntimeError(f"{fname} left these running: {', '.join(left)}")
+
+
+_DOWNLOAD_NOTE = "to download the full example code."
+_INSTALL_NOTE = (
+    _DOWNLOAD_NOTE + " It imports small helpers from ``conc_examples``: run"
+    " ``pip install .`` once in a clone of the project, then run the script with"
+    " ``python``."
+)
+
+
+def _add_install_note(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Say once on every example page what a downloaded script needs."""
+    if docname.startswith("chapters/") and not docname.endswith("/index"):
+        source[0] = source[0].replace(_DOWNLOAD_NOTE, _INSTALL_NOTE, 1)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("source-read", _add_install_note)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
