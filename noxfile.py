@@ -24,11 +24,11 @@ nox.options.sessions = ["lint", "tests", "docs"]
 
 def _add_pyenv_pythons_to_path() -> None:
     """Let nox find pyenv's interpreters (``python3.12`` ...) without ``pyenv global``."""
+    # A pyenv shim for a version that is not "global" is on PATH but fails when run,
+    # so look for the interpreters themselves first.
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     found = []
     for version in PYTHONS:
-        if shutil.which(f"python{version}"):
-            continue
         candidates = sorted(
             glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin"))
         )
