@@ -1,0 +1,105 @@
+"""
+Starting, naming and joining threads
+====================================
+
+A :class:`threading.Thread` runs a function alongside the rest of the program, inside
+the same :term:`process`.  This page starts a few, shows what each thread knows about
+itself, waits for them with :meth:`~threading.Thread.join`, and then shows the one
+choice that decides what happens to a thread when the program ends: *daemon* or not.
+"""
+
+# %%
+# Start, then join
+# ----------------
+# ``Thread(target=..., args=..., name=...)`` only describes the thread;
+# :meth:`~threading.Thread.start` makes it run.  Each thread here sleeps a little (as
+# if waiting for a server) and writes what it sees into a list.  The list is shared:
+# threads live in one process, so they need no queue or :term:`pickling` to hand data
+# back.  :meth:`~threading.Thread.join` waits for a thread to finish; the timeout
+# bounds the wait, and ``is_alive()`` afterwards says whether it really ended.
+
+import subprocess
+import sys
+import threading
+import time
+
+from conc_examples.results import record
+
+seen: list[dict[str, object]] = []
+
+
+def greet(delay: float) -> None:
+    time.sleep(delay)
+    me = threading.current_thread()
+    seen.append({"name": me.name, "ident": me.ident, "native_id": me.native_id})
+
+
+workers = [
+    threading.Thread(target=greet, args=(0.05 * (i + 1),), name=f"greeter-{i}")
+    for i in range(3)
+]
+for worker in workers:
+    worker.start()
+
+# While they sleep, the process has four threads: ours (the main thread) and three more.
+running = [t.name for t in threading.enumerate()]
+print(f"threads while the greeters sleep: {running}")
+
+for worker in workers:
+    worker.join(timeout=10)
+    if worker.is_alive():
+        raise SystemExit(f"{worker.name} did not finish within 10 s")
+
+for entry in seen:
+    print(f"{entry['name']}: ident {entry['ident']}, OS thread id {entry['native_id']}")
+print(f"threads after join: {[t.name for t in threading.enumerate()]}")
+print(f"this code runs in: {threading.current_thread().name}")
+record("threads_while_running", len(running))
+record("distinct_native_ids", len({entry["native_id"] for entry in seen}))
+record("threads_after_join", threading.active_count())
+
+# %%
+# ``ident`` is Python's number for the thread; ``native_id`` is the operating system's:
+# every thread is a real OS thread, scheduled by the OS like a process is.  Once joined,
+# the threads are gone and only the main thread is left.
+#
+# Daemon or not: what happens at exit
+# -----------------------------------
+# When the main thread reaches the end of the program, Python *waits* for every
+# non-daemon thread to finish before it exits.  A *daemon* thread is not waited for: it
+# is stopped wherever it is, without running its ``finally`` blocks or flushing what
+# it meant to write.  To watch that, we need a program that really exits, so a child
+# Python process runs the code below, and we print what it wrote.
+
+CHILD = """
+import threading, time
+
+def work(label, seconds):
+    time.sleep(seconds)
+    print(f"{label}: finished after {seconds} s", flush=True)
+
+threading.Thread(target=work, args=("non-daemon", 0.3)).start()
+threading.Thread(target=work, args=("daemon", 5.0), daemon=True).start()
+print("main thread: reached the end of the program", flush=True)
+"""
+
+start = time.perf_counter()
+child = subprocess.run(
+    [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=30
+)
+elapsed = time.perf_counter() - start
+print(child.stdout, end="")
+print(f"the child exited with status {child.returncode} after {elapsed:.2f} s")
+record("child_lines", child.stdout.splitlines())
+record("child_seconds", elapsed)
+
+# %%
+# The main thread's last line came first, yet the program went on until the non-daemon
+# thread finished (about 0.3 s).  The daemon thread's line never came: the program
+# ended 5 s before it would have printed it.  Use a daemon thread only for work that
+# may be cut off at any point (a heartbeat, a cache refresher); anything that writes
+# files or talks to a server needs a non-daemon thread and a way to ask it to stop
+# (see the :class:`~threading.Event` on the coordination page).
+#
+# Take-away: ``start()`` runs a thread, ``join(timeout)`` waits for it; at exit Python
+# waits for non-daemon threads and silently kills daemon ones.
