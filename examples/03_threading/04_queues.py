@@ -1,0 +1,175 @@
+"""
+Queues between threads
+======================
+
+The safest way for threads to share data is not to share it: one thread *puts* work
+on a :class:`queue.Queue`, another *gets* it.  The queue does all the locking, so
+neither side needs a lock of its own.  This page builds a producer and two consumers,
+stops them with a sentinel, waits for the work with ``task_done``/``join``, shows the
+order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and ends with
+:meth:`queue.Queue.shutdown`, the Python 3.13 way of saying "no more work".
+"""
+
+# %%
+# Producer, consumers and a sentinel
+# ----------------------------------
+# A consumer cannot know when the producer is done, so the producer tells it: after the
+# work it puts a *sentinel*, an object that is not work, once per consumer.  ``get``
+# blocks until an item arrives; its ``timeout`` makes a stuck producer an error, not a
+# hang.  ``maxsize`` bounds the queue, so a fast producer waits for slow consumers
+# instead of filling memory.
+
+import queue
+import sys
+import threading
+import time
+from collections import Counter
+
+from conc_examples.results import record
+
+STOP = object()  # the sentinel: compared by identity, never confused with real work
+CONSUMERS = 2
+
+jobs: queue.Queue = queue.Queue(maxsize=4)
+done: queue.Queue = queue.Queue()  # consumers report back here; unbounded
+
+
+def consumer() -> None:
+    me = threading.current_thread().name
+    while True:
+        job = jobs.get(timeout=5)
+        if job is STOP:
+            return
+        time.sleep(0.01)  # the work
+        done.put((me, job, job * job))
+
+
+threads = [
+    threading.Thread(target=consumer, name=f"consumer-{i}") for i in range(CONSUMERS)
+]
+for thread in threads:
+    thread.start()
+for job in range(8):
+    jobs.put(job, timeout=5)
+for _ in threads:
+    jobs.put(STOP, timeout=5)
+for thread in threads:
+    thread.join(timeout=10)
+
+results = [done.get_nowait() for _ in range(done.qsize())]
+for who, job, square in results:
+    print(f"{who} squared {job} -> {square}")
+print(f"jobs per consumer: {dict(Counter(who for who, _, _ in results))}")
+record("sentinel_jobs_done", sorted(job for _, job, _ in results))
+record("sentinel_consumers_alive", sum(t.is_alive() for t in threads))
+
+# %%
+# Both consumers took work as they became free, and each stopped at its own sentinel.
+# One sentinel per consumer matters: a consumer that got none would wait for ever (here
+# until its ``get`` timed out).
+#
+# Waiting for the work, not the workers: ``task_done`` and ``join``
+# -----------------------------------------------------------------
+# Sometimes the consumers should stay up and the producer only needs to know that
+# everything it put has been handled.  Every :meth:`~queue.Queue.get` is then paired
+# with a :meth:`~queue.Queue.task_done` (in a ``finally``, so a failing job still
+# counts), and :meth:`~queue.Queue.join` returns when every item put has been marked
+# done.  ``join`` has no timeout, which is why the ``finally`` is not optional.
+
+work: queue.Queue = queue.Queue()
+handled: list[int] = []
+
+
+def worker() -> None:
+    while True:
+        item = work.get(timeout=5)
+        try:
+            if item is STOP:
+                return
+            time.sleep(0.01)
+            handled.append(item)
+        finally:
+            work.task_done()
+
+
+helper = threading.Thread(target=worker, name="worker")
+helper.start()
+for batch in ([1, 2, 3], [4, 5]):
+    for item in batch:
+        work.put(item)
+    work.join()  # returns once each item of the batch is done
+    print(f"after join(): handled {handled}; the worker is alive: {helper.is_alive()}")
+work.put(STOP)
+helper.join(timeout=5)
+record("join_handled", handled)
+
+# %%
+# Other orders: LIFO and priority
+# -------------------------------
+# :class:`~queue.LifoQueue` hands out the newest item first (a stack);
+# :class:`~queue.PriorityQueue` the smallest, so items are usually
+# ``(priority, data)`` tuples.  Both are as thread-safe as :class:`~queue.Queue`.
+
+arrivals = [(3, "rebuild index"), (1, "serve request"), (2, "send e-mail"), (1, "log in")]
+orders = {}
+for kind in (queue.Queue, queue.LifoQueue, queue.PriorityQueue):
+    q = kind()
+    for entry in arrivals:
+        q.put(entry)
+    orders[kind.__name__] = [q.get_nowait()[1] for _ in arrivals]
+    print(f"{kind.__name__:>13}: {orders[kind.__name__]}")
+record("orders", orders)
+
+# %%
+# Stopping consumers: ``shutdown()`` (Python 3.13+) and sentinels (3.11, 3.12)
+# ----------------------------------------------------------------------------
+# Python 3.13 added :meth:`queue.Queue.shutdown`: after it, ``put`` raises
+# :exc:`queue.ShutDown` at once, and ``get`` raises it once the queue is empty, so every
+# consumer (however many) stops after the last item without a sentinel.
+# ``shutdown(immediate=True)`` drops what is left instead.  On older Pythons the
+# sentinel above is the way; this code picks whichever this Python has.
+
+pending: queue.Queue = queue.Queue()
+eaten: list[int] = []
+STOPPERS = 3
+
+
+def eater() -> None:
+    while True:
+        try:
+            item = pending.get(timeout=5)
+        except queue.Empty:
+            raise SystemExit("no work and no stop signal within 5 s") from None
+        except getattr(queue, "ShutDown", ()):  # queue.ShutDown exists from 3.13
+            return
+        if item is STOP:
+            return
+        eaten.append(item)
+
+
+eaters = [threading.Thread(target=eater, name=f"eater-{i}") for i in range(STOPPERS)]
+for thread in eaters:
+    thread.start()
+for item in range(6):
+    pending.put(item)
+if sys.version_info >= (3, 13):
+    how = "pending.shutdown()"
+    pending.shutdown()  # consumers finish the 6 items, then their get() raises ShutDown
+else:
+    how = f"{STOPPERS} sentinels"
+    for _ in eaters:
+        pending.put(STOP)
+for thread in eaters:
+    thread.join(timeout=5)
+print(f"Python {sys.version_info.major}.{sys.version_info.minor}: stopped with {how}")
+print(
+    f"items eaten: {sorted(eaten)}; consumers still running: "
+    f"{sum(t.is_alive() for t in eaters)}"
+)
+record("shutdown_eaten", sorted(eaten))
+record("shutdown_alive", sum(t.is_alive() for t in eaters))
+
+# %%
+# Take-away: a queue is the lock-free way (for you) to pass work between threads; tell
+# consumers when to stop (a sentinel each, or ``shutdown()`` on 3.13+) and wait for
+# the work with ``task_done``/``join``.
