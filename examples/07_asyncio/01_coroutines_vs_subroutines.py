@@ -1,0 +1,154 @@
+"""
+Subroutines run to the end; coroutines pause
+============================================
+
+A plain function is a *subroutine*: it has one way in (the call) and one way out (the
+``return``), and once called it runs to its end before the caller gets control back.
+A :term:`coroutine` (``async def``) can stop half-way at each ``await``, hand control
+back to whoever is driving it, and later resume exactly where it stopped, with its
+local variables intact.  That pause is what lets one thread keep many tasks in
+progress: while one waits, another runs.
+"""
+
+# %%
+# A subroutine: one entry, one exit
+# ---------------------------------
+# Calling a function runs its whole body; the caller sees nothing until it returns.
+
+import asyncio
+import gc
+import time
+import warnings
+
+from conc_examples.results import record
+
+
+def add_numbers(numbers: list[int]) -> int:
+    total = 0
+    for number in numbers:
+        total += number
+    return total
+
+
+print(f"add_numbers([1, 2, 3]) = {add_numbers([1, 2, 3])}")
+
+# %%
+# Calling a coroutine function runs nothing
+# -----------------------------------------
+# Calling an ``async def`` function does not run its body: it builds a *coroutine
+# object*, a paused computation that has not taken its first step.  The list below
+# stays empty until someone drives the coroutine.
+
+steps: list[str] = []
+
+
+class Pause:
+    """An awaitable that suspends the coroutine awaiting it once, then lets it go on."""
+
+    def __await__(self):
+        yield "paused"
+
+
+async def count_up(numbers: list[int]) -> int:
+    total = 0
+    for number in numbers:
+        total += number
+        steps.append(f"added {number}, total so far {total}")
+        await Pause()
+    return total
+
+
+paused = count_up([1, 2, 3])
+print(f"count_up([1, 2, 3]) returned {type(paused).__name__} object; steps so far: {steps}")
+
+# %%
+# Driving a coroutine by hand
+# ---------------------------
+# :meth:`~coroutine.send` runs the coroutine up to its next suspension point and
+# returns what it yielded there.  Between two sends the coroutine is frozen, and its
+# local variable ``total`` survives each pause: that is the "resume with its state"
+# a subroutine cannot do.  When the body returns, ``send`` raises
+# :exc:`StopIteration` carrying the return value.  An :term:`event loop` does exactly
+# this, for many coroutines at once.
+
+resumes = 0
+while True:
+    try:
+        paused.send(None)
+    except StopIteration as finished:
+        result = finished.value
+        break
+    resumes += 1
+    print(f"suspended after step {resumes}: {steps[-1]!r}; the caller runs now")
+print(f"returned {result} after {resumes} suspensions")
+record("manual_resumes", resumes)
+record("manual_result", result)
+
+# %%
+# A chain of coroutines on the event loop
+# ---------------------------------------
+# ``print_sum`` awaits ``add``, which awaits :func:`asyncio.sleep`, standing in for a
+# slow server.  :func:`asyncio.run` starts an event loop, drives the outer coroutine to
+# the end and closes the loop.  Two chains gathered together share the waiting: both
+# start before either finishes, so the pair takes one wait, not two.
+
+SERVER_DELAY = 0.2
+
+
+async def add(a: int, b: int) -> int:
+    print(f"  add({a}, {b}) asks the server and waits")
+    await asyncio.sleep(SERVER_DELAY)
+    return a + b
+
+
+async def print_sum(a: int, b: int) -> None:
+    result = await add(a, b)
+    print(f"  {a} + {b} = {result}")
+
+
+async def two_sums() -> None:
+    await asyncio.gather(print_sum(1, 2), print_sum(3, 4))
+
+
+start = time.perf_counter()
+asyncio.run(two_sums())
+elapsed = time.perf_counter() - start
+print(f"two sums with a {SERVER_DELAY} s wait each took {elapsed:.2f} s")
+record("two_sums_seconds", elapsed)
+record("server_delay", SERVER_DELAY)
+
+# %%
+# The forgotten ``await``
+# -----------------------
+# Leave out the ``await`` and ``add(5, 6)`` builds a coroutine object that nobody
+# drives: its body never runs, and no error is raised where the mistake is.  Python
+# only notices when the object is thrown away, and then it issues a
+# :exc:`RuntimeWarning` "coroutine ... was never awaited".  Usually that warning lands
+# on stderr far from the bug; here we catch it with :func:`warnings.catch_warnings`
+# (and :func:`gc.collect`, so that the abandoned object is finalized now) to print it.
+
+
+async def forgetful() -> None:
+    add(5, 6)  # noqa: RUF006 - the missing await is the lesson
+    print("  forgetful() went on without the sum")
+
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    asyncio.run(forgetful())
+    gc.collect()
+
+never_awaited = [w for w in caught if "was never awaited" in str(w.message)]
+for warning in never_awaited:
+    print(f"{warning.category.__name__}: {str(warning.message).splitlines()[0]}")
+record("never_awaited", [str(w.message).splitlines()[0] for w in never_awaited])
+record("never_awaited_category", [w.category.__name__ for w in never_awaited])
+
+# %%
+# No "add(5, 6) asks the server" line appeared above: the body of ``add`` never ran.
+# Running with ``python -X dev`` (or ``PYTHONASYNCIODEBUG=1``) adds where the
+# forgotten coroutine was created to the warning, which makes it easy to find.
+#
+# Take-away: a coroutine is a function that can pause at ``await`` and resume with its
+# state; calling it only creates it, and something (``await``, a task, or
+# :func:`asyncio.run`) must drive it, or it silently does nothing but warn.
