@@ -1,0 +1,127 @@
+"""
+Run a command and read its output
+=================================
+
+:func:`subprocess.run` starts a program as a :term:`child process`, waits for it to
+end, and hands back a :class:`~subprocess.CompletedProcess`: the arguments, the
+:term:`exit status` and, if asked for, what the child printed.  This page runs a few
+commands, then shows what goes wrong (a program that does not exist, a program that
+fails) and how to handle each without a surprise traceback.
+"""
+
+# %%
+# Capture what the child prints
+# -----------------------------
+# Without ``capture_output=True`` the child writes straight to our terminal (and
+# nothing reaches this page).  With it, the parent gets ``stdout`` and ``stderr``;
+# ``text=True`` decodes them to :class:`str`.  ``check=True`` turns a non-zero exit
+# into an exception, and ``timeout`` bounds the wait.  The arguments are a list: the
+# program, then one item per argument, with no shell in between.
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from conc_examples.results import record
+
+done = subprocess.run(
+    [sys.executable, "--version"], capture_output=True, text=True, check=True, timeout=30
+)
+print(f"args:       {done.args}")
+print(f"returncode: {done.returncode}")
+print(f"stdout:     {done.stdout!r}")
+
+# %%
+# :func:`subprocess.check_output` is the short form when only stdout matters: it
+# returns it, and raises if the child fails.  ``date`` exists on Linux and macOS, but
+# not as a program on Windows, so we ask :func:`shutil.which` first.
+
+if shutil.which("date"):
+    today = subprocess.check_output(["date", "+%A %d %B %Y"], text=True, timeout=30)
+    print(f"date says: {today.strip()}")
+else:
+    print("no 'date' program on this system")
+
+# %%
+# :func:`subprocess.getoutput` and :func:`subprocess.getstatusoutput` are older
+# conveniences that hand one *string* to the shell, merge stderr into stdout and
+# never raise.  They are fine for a quick look in an interactive session; in a
+# program, prefer :func:`subprocess.run` with a list (the :doc:`safety page
+# <06_safe_arguments>` shows why).  The status tells success from failure:
+
+status, output = subprocess.getstatusoutput("echo from the shell; exit 3")
+print(f"getstatusoutput -> status {status}, output {output!r}")
+
+# %%
+# A program that does not exist
+# -----------------------------
+# If the program cannot be found, no child is started at all, so there is no exit
+# status to read: :func:`subprocess.run` raises :exc:`FileNotFoundError` in the
+# parent.  Catch it where you can say something useful.
+
+try:
+    subprocess.run(["no-such-program-here", "--help"], capture_output=True, timeout=30)
+except FileNotFoundError as error:
+    print(f"{type(error).__name__}: {error.strerror}: {error.filename!r}")
+    record("missing_program_error", type(error).__name__)
+
+# %%
+# A program that fails
+# --------------------
+# A child that starts but fails exits with a non-zero status.  Without ``check`` that
+# is only a number in ``returncode``, easy to ignore.  With ``check=True`` it raises
+# :exc:`~subprocess.CalledProcessError`, which carries the status *and* what the
+# child wrote to stderr: the explanation is usually there.  Here Python is asked to
+# run a script that is not there.
+
+with tempfile.TemporaryDirectory() as folder:
+    missing_script = Path(folder, "missing.py")
+    try:
+        subprocess.run(
+            [sys.executable, str(missing_script)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except subprocess.CalledProcessError as error:
+        print(f"{type(error).__name__}: exit status {error.returncode}")
+        print(f"its stderr: {error.stderr.strip().replace(folder, '<tmp>')}")
+        record("failing_program_error", type(error).__name__)
+        record("failing_program_returncode", error.returncode)
+        record("failing_program_stderr", error.stderr)
+
+# %%
+# Handling both in one place
+# --------------------------
+# A program that runs other programs usually wants one answer per command: the
+# output, or a one-line reason it did not come.  The three exceptions to expect are
+# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`05_timeouts_and_killing`).
+
+
+def output_or_reason(args: list[str]) -> str:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, check=True, timeout=10)
+    except FileNotFoundError:
+        return f"cannot run {args[0]!r}: no such program"
+    except subprocess.CalledProcessError as error:
+        return f"{args[0]!r} failed with status {error.returncode}"
+    except subprocess.TimeoutExpired:
+        return f"{args[0]!r} took longer than 10 s and was killed"
+    return done.stdout.strip()
+
+
+for args in (
+    [sys.executable, "-c", "print('all good')"],
+    ["no-such-program-here"],
+    [sys.executable, "-c", "import sys; sys.exit(4)"],
+):
+    print(f"{Path(args[0]).name:<22} -> {output_or_reason(args)}")
+
+# %%
+# Take-away: pass a list, capture the output, and let ``check=True`` and a
+# ``timeout`` turn every way a child can fail into an exception you handle.  Above, a
+# missing program raised :exc:`FileNotFoundError` before any child existed, and a
+# failing one raised :exc:`~subprocess.CalledProcessError` with its stderr attached.

@@ -1,0 +1,73 @@
+"""
+Start a child, keep working, collect it later
+=============================================
+
+:func:`subprocess.run` waits for the child before it returns.  :class:`subprocess.Popen`
+does not: it starts the child and returns at once, so the parent can do other work
+while the child runs.  The parent then asks whether the child has finished
+(:meth:`~subprocess.Popen.poll`), or waits for it and reads its output
+(:meth:`~subprocess.Popen.communicate`).
+"""
+
+# %%
+# Start, then communicate
+# -----------------------
+# ``stdout=subprocess.PIPE`` connects the child's standard output to a :term:`pipe`
+# that the parent reads.  :meth:`~subprocess.Popen.communicate` reads everything the
+# child writes until it exits, then collects its exit status.  Use ``Popen`` as a
+# context manager: on the way out it closes the pipes and waits for the child.
+
+import subprocess
+import sys
+import time
+
+from conc_examples.child_programs import command
+from conc_examples.results import record
+
+with subprocess.Popen(
+    command("ticker", "child", 2, 0.05), stdout=subprocess.PIPE, text=True
+) as child:
+    print(f"started child pid {child.pid}; Popen returned before it finished")
+    out, _ = child.communicate(timeout=30)
+print(f"child wrote {out!r}")
+print(f"exit status {child.returncode}")
+
+# %%
+# The child is one of the small programs this chapter runs, started with the same
+# interpreter as this script (``sys.executable``) so that it works on every OS:
+#
+# .. literalinclude:: /../conc_examples/child_programs.py
+#    :pyobject: ticker
+#
+# Poll while doing other work
+# ---------------------------
+# :meth:`~subprocess.Popen.poll` never blocks: it returns ``None`` while the child is
+# running, and its exit status once it has ended.  Meanwhile the parent is free.
+# Here its "other work" is counting loop turns of 20 ms each while a child sleeps for
+# 0.3 s.
+
+SLEEP = 0.3
+started = time.perf_counter()
+with subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({SLEEP})"]) as child:
+    turns = 0
+    while child.poll() is None:
+        turns += 1  # the parent's own work would go here
+        time.sleep(0.02)
+        if time.perf_counter() - started > 30:
+            child.kill()  # never poll forever: a stuck child gets killed
+    elapsed = time.perf_counter() - started
+print(f"the parent did {turns} turns of work while the child ran")
+print(f"poll() then returned exit status {child.poll()} after {elapsed:.2f} s")
+record("poll_turns", turns)
+record("poll_status", child.returncode)
+
+# %%
+# The loop above is *busy*: it wakes up every 20 ms to ask.  That is right when the
+# parent has its own work to do between questions.  When it has nothing else to do,
+# :meth:`~subprocess.Popen.wait` (with a timeout) sleeps until the child ends, and
+# the :doc:`next page <03_many_children>` starts many children before waiting for any.
+#
+# Take-away: ``Popen`` starts a child and returns at once; ``poll()`` tells without
+# blocking whether it has finished (above: ``None`` for many turns, then its status),
+# and ``communicate()`` reads all its output and collects it.  Always collect every
+# child you start (``with`` does it for you).
