@@ -1,0 +1,134 @@
+"""
+Timing a snippet with timeit
+============================
+
+How long does ``sorted(data)`` take on a thousand numbers?  One call is far too short to
+time with a stopwatch: the clock's own cost and a single interruption by the operating
+system would swamp it.  :mod:`timeit` runs the snippet many times in a loop and divides,
+and it keeps the set-up (building ``data``) out of the measurement.  This page walks
+through its arguments: ``stmt``, ``setup``, ``number``, ``repeat``, ``globals``,
+``timer``, and passing a function instead of a string.
+"""
+
+# %%
+# ``stmt``, ``setup`` and ``number``
+# ----------------------------------
+# :func:`timeit.timeit` compiles ``setup`` and ``stmt``, runs ``setup`` once (untimed),
+# then runs ``stmt`` ``number`` times and returns the **total** seconds of all the
+# loops.  Divide by ``number`` to get the time of one run.
+
+import statistics
+import time
+import timeit
+
+from conc_examples.results import record
+
+SIZE = 1_000
+LOOPS = 200
+setup = f"import random; random.seed(1); data = [random.random() for _ in range({SIZE})]"
+
+total = timeit.timeit(stmt="sorted(data)", setup=setup, number=LOOPS)
+per_loop = total / LOOPS
+print(f"{LOOPS} loops took {total * 1e3:.2f} ms in total")
+print(f"one sorted() of {SIZE} floats: {per_loop * 1e6:.1f} µs")
+record("string_per_loop", per_loop)
+
+# %%
+# ``setup`` is not timed
+# ----------------------
+# Building the list of random numbers costs more than sorting it.  Put the same work in
+# ``stmt`` instead and the measurement says something else entirely: keep what you do
+# *not* want to measure in ``setup``.
+
+build = f"import random; data = [random.random() for _ in range({SIZE})]"
+with_build = timeit.timeit(stmt=build + "; sorted(data)", number=LOOPS) / LOOPS
+print(f"sort only (build in setup): {per_loop * 1e6:7.1f} µs")
+print(f"build + sort, both in stmt: {with_build * 1e6:7.1f} µs")
+record("with_build_over_sort", with_build / per_loop)
+
+# %%
+# ``globals``: where the names come from
+# --------------------------------------
+# ``stmt`` runs in a fresh namespace of its own, so it cannot see the variables of this
+# script.  Timing a name defined here fails:
+
+numbers = list(range(SIZE, 0, -1))
+try:
+    timeit.timeit("sorted(numbers)", number=1)
+except NameError as error:
+    print(f"NameError: {error}")
+    record("name_error_without_globals", True)
+
+# %%
+# Pass ``globals=`` a dictionary of names the snippet may use.  ``globals()`` (this
+# module's own namespace) is the common choice; a small dictionary says exactly what the
+# snippet depends on.
+
+from_module = timeit.timeit("sorted(numbers)", globals=globals(), number=LOOPS) / LOOPS
+explicit = timeit.timeit("sorted(numbers)", globals={"numbers": numbers}, number=LOOPS)
+print(f"globals=globals():             {from_module * 1e6:6.1f} µs per loop")
+print(f"globals={{'numbers': numbers}}: {explicit / LOOPS * 1e6:6.1f} µs per loop")
+print(f"random data sorts {per_loop / from_module:.1f}x slower than descending numbers")
+record("random_over_descending", per_loop / from_module)
+
+# %%
+# ``numbers`` counts down, and descending input sorts several times faster than the
+# random ``data`` above: ``sorted`` finds one long run and reverses it.  A benchmark
+# measures *its* data, so choose data like the real one.
+#
+# A callable instead of a string
+# ------------------------------
+# ``stmt`` (and ``setup``) may also be a function that takes no arguments.  There is
+# nothing to compile and the names are the function's own, at the price of one function
+# call per loop, which matters only for the tiniest snippets.
+
+
+def sort_numbers() -> list[int]:
+    return sorted(numbers)
+
+
+as_callable = timeit.timeit(sort_numbers, number=LOOPS) / LOOPS
+print(f"callable: {as_callable * 1e6:6.1f} µs per loop")
+print(f"string:   {from_module * 1e6:6.1f} µs per loop (from above)")
+record("callable_over_string", as_callable / from_module)
+
+# %%
+# ``repeat``: several totals, not one
+# -----------------------------------
+# :func:`timeit.repeat` does the whole measurement ``repeat`` times and returns every
+# total.  They differ, because the rest of the machine does not stand still.  The
+# :mod:`timeit` documentation advises the minimum: noise only ever adds time.  This site
+# also prints the median, what a typical run sees (see
+# :ref:`sphx_glr_chapters_09_benchmarking_04_noise_min_median.py`).
+
+totals = timeit.repeat("sorted(data)", setup=setup, number=LOOPS, repeat=5)
+per_loop_runs = [t / LOOPS * 1e6 for t in totals]
+print("per loop, each repeat (µs):", ", ".join(f"{t:.1f}" for t in per_loop_runs))
+print(
+    f"min {min(per_loop_runs):.1f} µs, median {statistics.median(per_loop_runs):.1f} µs,"
+    f" max {max(per_loop_runs):.1f} µs"
+)
+record("repeat_count", len(totals))
+
+# %%
+# ``timer``: which clock
+# ----------------------
+# By default :mod:`timeit` reads :func:`time.perf_counter`, the wall clock: the time a
+# user waits.  ``timer=`` takes another clock; :func:`time.process_time` counts only the
+# CPU time this process used, so a snippet that sleeps costs almost nothing by it.  The
+# difference is the subject of :ref:`sphx_glr_chapters_09_benchmarking_03_three_clocks.py`.
+
+nap = "time.sleep(0.01)"
+wall = timeit.timeit(nap, setup="import time", number=5)
+cpu = timeit.timeit(nap, setup="import time", number=5, timer=time.process_time)
+print(f"5 naps of 10 ms, timer=perf_counter: {wall * 1e3:5.1f} ms")
+print(f"5 naps of 10 ms, timer=process_time: {cpu * 1e3:5.1f} ms")
+record("nap_wall", wall)
+record("nap_cpu", cpu)
+
+# %%
+# Take-away: put the work you measure in ``stmt`` and everything else in ``setup``;
+# give the snippet its names with ``globals`` (or pass a function); repeat and report
+# the minimum and the median.  Above, moving the list's construction from ``setup`` into
+# ``stmt`` changed the answer several times over, and the clock decides whether a
+# sleep counts at all.

@@ -1,0 +1,126 @@
+"""
+Three clocks: wall time, process time, thread time
+==================================================
+
+"How long did it take?" has three honest answers, and :mod:`time` has a clock for each:
+
+* :func:`time.perf_counter`: **wall time**, what a user waits for, whatever the program
+  was doing meanwhile;
+* :func:`time.process_time`: **CPU time of this process**, all its threads together,
+  and nothing while it sleeps or waits;
+* :func:`time.thread_time`: **CPU time of the calling thread** only.
+
+We read all three around two blocks of the same length: one that sleeps (like waiting for
+a disk or a network) and one that computes.  The difference between the clocks is the
+lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
+"""
+
+# %%
+# Sleeping and computing, read by all three clocks
+# ------------------------------------------------
+# ``cpu_bound`` is a pure-Python loop, sized by ``calibrate`` to take about as long as
+# the sleep.  Each block runs three times; the clocks are read together at its start
+# and end.
+
+import threading
+import time
+
+import matplotlib.pyplot as plt
+
+from conc_examples.plotting import bar_chart, show
+from conc_examples.results import record
+from conc_examples.timing import Timing
+from conc_examples.workloads import calibrate, cpu_bound
+
+SECONDS = 0.15
+CLOCKS = {
+    "perf_counter": time.perf_counter,
+    "process_time": time.process_time,
+    "thread_time": time.thread_time,
+}
+iterations = calibrate(SECONDS)
+
+
+def read_clocks() -> dict[str, float]:
+    return {name: clock() for name, clock in CLOCKS.items()}
+
+
+def measure_all_clocks(block, repeat: int = 3) -> dict[str, Timing]:
+    """Run ``block`` ``repeat`` times; return each clock's durations."""
+    runs: dict[str, list[float]] = {name: [] for name in CLOCKS}
+    for _ in range(repeat):
+        before = read_clocks()
+        block()
+        after = read_clocks()
+        for name in CLOCKS:
+            runs[name].append(after[name] - before[name])
+    return {name: Timing.of(durations) for name, durations in runs.items()}
+
+
+blocks = {
+    "sleep": lambda: time.sleep(SECONDS),
+    "compute": lambda: cpu_bound(iterations),
+}
+results = {label: measure_all_clocks(block) for label, block in blocks.items()}
+for label, timings in results.items():
+    for name, timing in timings.items():
+        print(f"{label:<8} {name:<13} median {timing.median:.3f} s")
+        record(f"{label}[{name}]", timing.median)
+
+# %%
+# Asleep, the process used almost no CPU: the wall clock moved by 0.15 s and the CPU
+# clocks barely moved.  Computing, all three agree: every second of waiting was a
+# second of CPU.
+#
+# A thread that waits for another
+# -------------------------------
+# Now the computing happens in a worker :term:`thread` while the main thread waits for it
+# with :meth:`~threading.Thread.join`.  :func:`time.process_time` counts the worker's CPU
+# (it is this process's); :func:`time.thread_time` read in the main thread does not,
+# because the main thread itself only waited.
+
+
+def compute_in_a_worker() -> None:
+    worker = threading.Thread(target=cpu_bound, args=(iterations,), name="worker")
+    worker.start()
+    worker.join(timeout=30)
+
+
+results["main waits for worker"] = measure_all_clocks(compute_in_a_worker)
+for name, timing in results["main waits for worker"].items():
+    print(f"main waits for worker  {name:<13} median {timing.median:.3f} s")
+    record(f"worker[{name}]", timing.median)
+
+# %%
+# The picture: the same nine medians, with min-max whiskers, against the 0.15 s that each
+# block lasts in wall time.
+
+bars = {
+    f"{label}\n{name}": timing
+    for label, timings in results.items()
+    for name, timing in timings.items()
+}
+figure = bar_chart(
+    bars,
+    title="Three clocks around the same blocks",
+    ideal=SECONDS,
+    ideal_label="length of each block",
+    ylabel="time by that clock (s)",
+)
+figure.set_figwidth(9)
+plt.setp(figure.axes[0].get_xticklabels(), fontsize=7)
+show()
+
+# %%
+# Which clock for which question
+# ------------------------------
+# * How long does a user wait?  :func:`time.perf_counter`.  Every timing on this site
+#   uses it, because concurrency is about waiting less.
+# * Is my program computing or waiting?  Compare :func:`time.process_time` with the wall
+#   time: about equal means CPU-bound, much smaller means it waits (I/O-bound); larger
+#   means several CPUs were computing at once (:term:`parallelism`).
+# * Which thread is busy?  :func:`time.thread_time` inside that thread.
+#
+# Take-away: above, sleeping cost wall time but almost no CPU time, computing cost the
+# same of both, and a main thread that waited on a computing worker showed the CPU time
+# in the process's clock but almost none in its own thread's clock.

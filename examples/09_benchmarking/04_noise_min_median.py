@@ -1,0 +1,115 @@
+"""
+Noise: why we report the minimum and the median
+===============================================
+
+Run the same code twice and it takes two different times.  The operating system
+interrupts it to run other processes, caches are warm or cold, the CPU changes its clock
+speed.  All of that only ever *adds* time: nothing makes code run faster than its own
+cost.  So a single run is not a measurement, and neither is an average.  Here we time
+one small piece of work many times and look at the spread.
+"""
+
+# %%
+# Many runs of the same work
+# --------------------------
+# The work is the pure-Python loop that the other chapters use, sized to about 2 ms.
+# Each run is timed with :func:`time.perf_counter`, the wall clock.
+
+import statistics
+import time
+
+import matplotlib.pyplot as plt
+
+from conc_examples.machine import caption
+from conc_examples.plotting import show
+from conc_examples.results import record
+from conc_examples.workloads import calibrate, cpu_bound
+
+RUNS = 200
+iterations = calibrate(0.002)
+
+
+def time_runs(count: int) -> list[float]:
+    durations = []
+    for _ in range(count):
+        start = time.perf_counter()
+        cpu_bound(iterations)
+        durations.append(time.perf_counter() - start)
+    return durations
+
+
+runs_ms = [d * 1e3 for d in time_runs(RUNS)]
+fastest, typical, average, slowest = (
+    min(runs_ms),
+    statistics.median(runs_ms),
+    statistics.mean(runs_ms),
+    max(runs_ms),
+)
+print(f"{RUNS} runs of the same work, in ms:")
+print(
+    f"  min {fastest:.3f}   median {typical:.3f}   mean {average:.3f}   max {slowest:.3f}"
+)
+print(f"the slowest run took {slowest / fastest:.1f}x the fastest")
+record("slowest_over_fastest", slowest / fastest)
+
+# %%
+# The distribution
+# ----------------
+# Most runs pile up just above the minimum; a tail of slower runs stretches to the
+# right, where something else had the CPU for a while.  There is no tail on the left.
+
+figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
+axes.hist(runs_ms, bins=40, color="#4c78a8", label=f"{RUNS} runs")
+for value, name, style in [
+    (fastest, "min", ":"),
+    (typical, "median", "--"),
+    (average, "mean", "-."),
+]:
+    axes.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f} ms")
+axes.set_xlabel("duration of one run (ms)")
+axes.set_ylabel("runs")
+axes.set_title("The same work, timed again and again")
+axes.legend()
+figure.supxlabel(caption(), fontsize=8, color="#555555")
+show()
+
+# %%
+# What one hiccup does to each summary
+# ------------------------------------
+# To see why the summaries behave differently, time one more run that is interrupted on
+# purpose: it sleeps for 50 ms after its work, as if the OS had given the CPU to someone
+# else.  Put it in place of one of the runs above and summarise again.  The minimum does
+# not notice, the median moves by at most one step between neighbouring runs, and the
+# mean jumps by about 50 ms divided by the number of runs.
+
+HICCUP = 0.05
+start = time.perf_counter()
+cpu_bound(iterations)
+time.sleep(HICCUP)
+interrupted_ms = (time.perf_counter() - start) * 1e3
+
+# Replace a typical run (the one closest to the median) with the interrupted one.
+with_hiccup = runs_ms.copy()
+typical_run = min(range(RUNS), key=lambda index: abs(runs_ms[index] - typical))
+with_hiccup[typical_run] = interrupted_ms
+summaries = {"min": min, "median": statistics.median, "mean": statistics.mean}
+print(f"the interrupted run took {interrupted_ms:.1f} ms")
+print(f"{'':<7}{'as measured':>12}{'one hiccup':>12}{'moved by':>11}")
+for name, summary in summaries.items():
+    before, after = summary(runs_ms), summary(with_hiccup)
+    print(f"{name:<7}{before:>11.3f} {after:>11.3f} {after - before:>+10.3f}  ms")
+    record(f"moved[{name}]", abs(after - before))
+
+# %%
+# How this site reports
+# ---------------------
+# * The **minimum** is the best estimate of what the code itself costs: the run that was
+#   disturbed least.  :mod:`timeit` reports it ("best of 5").
+# * The **median** is what a typical run sees, and one or two outliers cannot drag it.
+#   The charts on this site draw it as the bar or point.
+# * The **maximum** stays on the chart as the top of the whisker, so the noise is visible
+#   rather than hidden; the **mean** is not used.
+#
+# Take-away: repeated runs of identical work spread out to the right only (above, the
+# slowest took several times the fastest); report the minimum and the median of several
+# runs, never a single run or a mean that one interruption can shift.

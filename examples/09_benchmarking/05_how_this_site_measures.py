@@ -1,0 +1,98 @@
+"""
+How this site measures
+======================
+
+Every timing on the other pages comes from one small helper, ``conc_examples.timing``,
+built on the lessons of this chapter: the wall clock (:func:`time.perf_counter`), a
+warm-up run that is thrown away, several measured runs, and a summary that keeps the
+spread (minimum, median, maximum) instead of one number.  This page shows its code and
+uses it once, on a claim simple enough to check by eye: four times the work takes four
+times the time.
+"""
+
+# %%
+# The helper
+# ----------
+# ``measure`` calls the function once unmeasured (the warm-up pays for first-call costs:
+# imports, caches, the interpreter specialising the code), then ``repeat`` times
+# measured:
+#
+# .. literalinclude:: /../conc_examples/timing.py
+#    :pyobject: measure
+#
+# and returns a ``Timing``, which keeps every run and summarises them:
+#
+# .. literalinclude:: /../conc_examples/timing.py
+#    :pyobject: Timing
+#
+# Work is sized from the machine, never hard-coded, so that pages stay fast on a slow
+# machine and measurable on a fast one.  ``calibrate`` takes the best of three probes,
+# for the reason the noise page showed:
+#
+# .. literalinclude:: /../conc_examples/workloads.py
+#    :pyobject: calibrate
+
+import time
+
+from conc_examples.machine import caption
+from conc_examples.plotting import bar_chart, show
+from conc_examples.results import record
+from conc_examples.timing import measure
+from conc_examples.workloads import calibrate, cpu_bound
+
+FACTOR = 4
+iterations = calibrate(0.02)
+once = measure(lambda: cpu_bound(iterations), repeat=7, warmup=1)
+more = measure(lambda: cpu_bound(FACTOR * iterations), repeat=7, warmup=1)
+print(f"the work x1: {once}")
+print(f"the work x{FACTOR}: {more}")
+print(f"{FACTOR} times the work took {more.min / once.min:.2f}x the time (fastest runs)")
+print(f"{FACTOR} times the work took {more.median / once.median:.2f}x the time (medians)")
+record("more_over_once_min", more.min / once.min)
+record("more_over_once_median", more.median / once.median)
+
+# %%
+# The picture
+# -----------
+# Each bar is a median, each whisker runs from the fastest to the slowest run, and the
+# dashed line is the ideal the claim is measured against: exactly four times the median
+# of the single work.  Every chart on the site is drawn this way, with the machine caption
+# underneath.
+
+bar_chart(
+    {"work x1": once.scaled(1e3), f"work x{FACTOR}": more.scaled(1e3)},
+    title=f"{FACTOR} times the work, measured with conc_examples.timing",
+    ideal=FACTOR * once.median * 1e3,
+    ideal_label=f"{FACTOR} x the median of x1",
+    ylabel="wall time (ms)",
+)
+show()
+
+# %%
+# Another clock, same helper
+# --------------------------
+# ``clock=`` swaps the wall clock for another one, like ``timer=`` in :mod:`timeit`.
+# With :func:`time.process_time` a sleep costs almost nothing, as on the
+# :ref:`clocks page <sphx_glr_chapters_09_benchmarking_03_three_clocks.py>`.
+
+nap = measure(lambda: time.sleep(0.02), repeat=3, clock=time.process_time)
+print(f"a 20 ms sleep by process_time: median {nap.median * 1e3:.2f} ms")
+record("sleep_process_time", nap.median)
+
+# %%
+# What a measurement is printed with
+# ----------------------------------
+# A number without its machine means little, so every figure and the landing page
+# carry this one line:
+
+print(caption())
+
+# %%
+# For parallel work the pages draw two more lines: the ideal (the number of usable CPUs)
+# and the *measured ceiling*, the speed-up that fully independent processes reach on
+# this machine (``conc_examples.ceiling``).  On a machine whose two CPUs are one core's
+# two hardware threads, that ceiling is well below 2.
+#
+# Take-away: warm up, repeat, keep the minimum, median and maximum, and draw the ideal
+# beside the measurement.  Above, four times the work took about four times the time,
+# and the whiskers show how much the runs varied around it.

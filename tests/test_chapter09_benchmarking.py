@@ -1,0 +1,64 @@
+"""Chapter 9 shows what it says: what timeit measures, what each clock counts, noise."""
+
+from __future__ import annotations
+
+from example_runner import example
+
+
+def test_timeit_arguments_do_what_the_page_says() -> None:
+    records = example("09_benchmarking/01_timeit_basics.py").records
+    assert 0 < records["string_per_loop"] < 0.01  # one sort of 1000 floats: microseconds
+    # Building the list costs more than sorting it: measuring it too changes the answer.
+    assert records["with_build_over_sort"] > 1.5
+    assert records["name_error_without_globals"] is True
+    # Descending input is one run for Timsort: clearly faster than random input.
+    assert records["random_over_descending"] > 1.5
+    # A callable costs one call per loop more: the same order of magnitude as a string.
+    assert 0.2 < records["callable_over_string"] < 5
+    assert records["repeat_count"] == 5
+    # Five naps of 10 ms: the wall clock sees them, process_time almost does not.
+    assert records["nap_wall"] >= 0.05
+    assert records["nap_cpu"] < 0.02
+
+
+def test_python_m_timeit_output_is_parsed() -> None:
+    records = example("09_benchmarking/02_timeit_command_line.py").records
+    # Membership in a set of 1000 is a hash lookup; in a list, up to 1000 comparisons.
+    assert records["list_over_set"] > 20
+    # autorange grows the loop count until a measurement lasts 0.2 s: a fast statement
+    # needs many loops.
+    assert records["autorange_loops"] >= 10_000
+
+
+def test_clocks_tell_waiting_from_computing() -> None:
+    records = example("09_benchmarking/03_three_clocks.py").records
+    # Sleeping 0.15 s: wall time passes, CPU time (process or thread) hardly does.
+    assert records["sleep[perf_counter]"] >= 0.15
+    assert records["sleep[process_time]"] < 0.03
+    assert records["sleep[thread_time]"] < 0.03
+    # Computing: CPU time is most of the wall time (the machine may be busy elsewhere).
+    assert records["compute[process_time]"] > 0.4 * records["compute[perf_counter]"]
+    assert records["compute[thread_time]"] > 0.4 * records["compute[perf_counter]"]
+    # A main thread waiting on a computing worker: the process's clock counts the
+    # worker's CPU, the main thread's own clock does not.
+    assert records["worker[process_time]"] > 0.05
+    assert records["worker[thread_time]"] < 0.03
+    assert records["worker[process_time]"] > 3 * records["worker[thread_time]"]
+
+
+def test_one_hiccup_moves_the_mean_not_the_min_or_median() -> None:
+    records = example("09_benchmarking/04_noise_min_median.py").records
+    assert records["slowest_over_fastest"] > 1.0
+    # One 50 ms run among 200 shifts the mean by about 0.25 ms; the minimum not at all
+    # unless the replaced run was the fastest, the median by one step between neighbours.
+    assert records["moved[mean]"] > 0.2
+    assert records["moved[min]"] < records["moved[mean]"]
+    assert records["moved[median]"] < records["moved[mean]"]
+
+
+def test_site_helper_sees_four_times_the_work() -> None:
+    records = example("09_benchmarking/05_how_this_site_measures.py").records
+    # Four times the work: the ratio of medians is about 4; noise on a busy machine
+    # moves it, so only the rough size is checked.
+    assert 2.0 < records["more_over_once_median"] < 8.0
+    assert records["sleep_process_time"] < 0.01
