@@ -1,0 +1,183 @@
+"""
+Pipes: feeding children and chaining them
+=========================================
+
+A :term:`pipe` connects one process's output to another's input.  With
+:mod:`subprocess` the parent can write bytes to a child's standard input, read its
+standard output, and connect one child's output to the next child's input, as the
+shell does with ``a | b``.  This page encrypts documents with ``openssl``, checks them
+with pipelines of two children (several running at once), and then shows the classic
+way to hang a parent with a pipe, and the call that avoids it.
+"""
+
+# %%
+# The tools, and a fallback
+# -------------------------
+# ``openssl`` and a SHA-256 program exist on most Linux and macOS systems, but not
+# everywhere (macOS has ``shasum -a 256`` rather than ``sha256sum``).  So the page
+# looks for them with :func:`shutil.which`, and falls back to Python children that do
+# a comparable job (compress instead of encrypt) rather than crash.
+#
+# The password reaches ``openssl`` through an environment variable
+# (``-pass env:NAME``), never as an argument: every user of the machine can read the
+# arguments of every process (``ps``, ``/proc/PID/cmdline``), while a process's
+# environment is readable only by its owner.
+
+import hashlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from conc_examples.child_programs import command
+from conc_examples.results import record
+
+PASSWORD_VARIABLE = "CONC_EXAMPLES_PASSWORD"
+child_env = {**os.environ, PASSWORD_VARIABLE: secrets.token_urlsafe(16)}
+openssl = ["openssl", "enc", "-aes-256-cbc", "-pbkdf2", "-pass", f"env:{PASSWORD_VARIABLE}"]
+
+
+def openssl_works() -> bool:
+    """Is there an ``openssl`` that knows these options (old LibreSSL may not)?"""
+    if not shutil.which("openssl"):
+        return False
+    probe = subprocess.run(
+        openssl, input=b"probe", capture_output=True, env=child_env, timeout=30
+    )
+    return probe.returncode == 0
+
+
+if openssl_works():
+    encrypt, decrypt = openssl, [*openssl, "-d"]
+else:
+    print("openssl (with -pbkdf2) not found: compressing with Python children instead")
+    python_zlib = (
+        "import sys, zlib; sys.stdout.buffer.write(zlib.{}(sys.stdin.buffer.read()))"
+    )
+    encrypt = [sys.executable, "-c", python_zlib.format("compress")]
+    decrypt = [sys.executable, "-c", python_zlib.format("decompress")]
+
+if shutil.which("sha256sum"):
+    hasher = ["sha256sum"]
+elif shutil.which("shasum"):
+    hasher = ["shasum", "-a", "256"]
+else:
+    hasher = [
+        sys.executable,
+        "-c",
+        "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())",
+    ]
+print(f"encrypt with: {' '.join(encrypt)}")
+print(f"hash with:    {' '.join(hasher)}")
+
+# %%
+# Feed a child, read its output
+# -----------------------------
+# ``input=`` hands bytes to the child's stdin (and closes it, so the child sees the
+# end); ``capture_output=True`` collects its stdout.  :func:`subprocess.run` does both
+# at the same time, which matters, as the last section shows.  Each document is
+# 1 MiB of random bytes; its encrypted copy goes to a temporary file.
+
+DOCUMENTS = 4
+workdir = tempfile.TemporaryDirectory()
+documents = {f"document-{n}": secrets.token_bytes(2**20) for n in range(1, DOCUMENTS + 1)}
+encrypted_files = {}
+for name, plain in documents.items():
+    done = subprocess.run(
+        encrypt, input=plain, capture_output=True, check=True, env=child_env, timeout=30
+    )
+    encrypted_files[name] = Path(workdir.name, f"{name}.enc")
+    encrypted_files[name].write_bytes(done.stdout)
+    print(
+        f"{name}: {len(plain):,} bytes in, {len(done.stdout):,} bytes out,"
+        f" starting {done.stdout[:16]!r}"
+    )
+
+# %%
+# ``openssl`` output starts with ``Salted__``, then the random salt it chose: encrypt
+# the same document twice and you get two different outputs.
+#
+# Chain two children, several chains at once
+# -------------------------------------------
+# To check an encrypted file, decrypt it and hash the result, without the plaintext
+# ever passing through the parent: the shell's ``openssl enc -d < file | sha256sum``.
+# The first child reads the file; its stdout becomes the second child's stdin.  The
+# parent closes its own copy of that pipe, so that if the second child dies, the
+# first one is told (``SIGPIPE``) instead of writing into a pipe nobody reads.
+#
+# All the chains are started before any is waited for, so they run at the same time,
+# like the children of the :doc:`previous page <03_many_children>`.  Each digest is
+# compared with the one Python computes from the original document.
+
+started = time.perf_counter()
+chains = {}
+for name, path in encrypted_files.items():
+    with path.open("rb") as source:
+        first = subprocess.Popen(
+            decrypt, stdin=source, stdout=subprocess.PIPE, env=child_env
+        )
+    second = subprocess.Popen(hasher, stdin=first.stdout, stdout=subprocess.PIPE, text=True)
+    first.stdout.close()  # only the second child reads it now
+    chains[name] = (first, second)
+
+matches = {}
+for name, (first, second) in chains.items():
+    output, _ = second.communicate(timeout=30)
+    statuses = (first.wait(timeout=30), second.returncode)
+    digest = output.split()[0]
+    matches[name] = digest == hashlib.sha256(documents[name]).hexdigest()
+    print(f"{name}: {digest[:16]}...  exit statuses {statuses}, matches: {matches[name]}")
+print(f"{DOCUMENTS} chains of 2 children finished in {time.perf_counter() - started:.2f} s")
+workdir.cleanup()
+record("chains_match", all(matches.values()))
+
+# %%
+# The classic deadlock: ``wait()`` with a full pipe
+# -------------------------------------------------
+# A pipe holds only a limited number of bytes (64 KiB on Linux).  A child that writes
+# more blocks until someone reads.  A parent that calls
+# :meth:`~subprocess.Popen.wait` before reading waits for the child to exit, while the
+# child waits for the parent to read: a :term:`deadlock`, forever.  Here the child is
+# told to write 1 MiB, and the wait is bounded so that the page does not hang:
+#
+# .. literalinclude:: /../conc_examples/child_programs.py
+#    :pyobject: flood
+#
+# After the timeout the child is killed, and whatever the pipe held is read.
+
+FLOOD = 2**20
+with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
+    try:
+        child.wait(timeout=0.5)
+        deadlocked = False
+    except subprocess.TimeoutExpired:
+        deadlocked = True
+        print("wait() timed out: the child is stuck writing into a full pipe")
+        child.kill()
+    stuck_in_pipe, _ = child.communicate(timeout=30)
+print(
+    f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; child status {child.returncode}"
+)
+record("wait_deadlocked", deadlocked)
+
+# %%
+# The fix is to read while waiting: :meth:`~subprocess.Popen.communicate` (and
+# :func:`subprocess.run`, which uses it) reads stdout and stderr and writes stdin
+# together until the child exits, so no pipe ever stays full.
+
+with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
+    received, _ = child.communicate(timeout=30)
+print(
+    f"communicate() received all {len(received):,} bytes; child status {child.returncode}"
+)
+record("communicate_bytes", len(received))
+record("communicate_status", child.returncode)
+
+# %%
+# Take-away: connect children with pipes as a shell would (above, every chain's digest
+# matched the original document), and read while you wait: ``wait()`` on a child with
+# unread output hung until the timeout, ``communicate()`` took all 1 MiB at once.
