@@ -159,9 +159,7 @@ with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
         print("wait() timed out: the child is stuck writing into a full pipe")
         child.kill()
     stuck_in_pipe, _ = child.communicate(timeout=30)
-print(
-    f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; child status {child.returncode}"
-)
+print(f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; status {child.returncode}")
 record("wait_deadlocked", deadlocked)
 
 # %%

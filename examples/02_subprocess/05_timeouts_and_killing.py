@@ -34,9 +34,8 @@ started = time.perf_counter()
 try:
     subprocess.run(sleeper, timeout=0.5)
 except subprocess.TimeoutExpired as error:
-    print(
-        f"TimeoutExpired: {error.timeout} s, raised after {time.perf_counter() - started:.2f} s"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"{type(error).__name__} after {elapsed:.2f} s; run() killed and collected it")
     record("run_timed_out", True)
 
 # %%
@@ -59,9 +58,7 @@ with subprocess.Popen(
         slow.kill()
         output, _ = slow.communicate(timeout=30)
 lines = output.splitlines()
-print(
-    f"killed after the timeout, status {slow.returncode}; it had printed {len(lines)} lines:"
-)
+print(f"killed after the timeout, status {slow.returncode}; it printed {len(lines)} lines:")
 print("\n".join(lines))
 record("partial_lines", len(lines))
 
@@ -142,7 +139,7 @@ print(f"after wait(): status {status}, pid {doomed.pid} is {describe(doomed.pid)
 
 left = [pid for pid in started_pids if describe(pid) != "gone"]
 print(
-    f"children started on this page: {len(started_pids)}, still in the process table: {left}"
+    f"children started on this page: {len(started_pids)}; still in the OS's table: {left}"
 )
 record("children_started", len(started_pids))
 record("left_running", left)
