@@ -1,0 +1,131 @@
+"""
+Process basics: start, name, join, terminate
+============================================
+
+A :class:`multiprocessing.Process` runs one function in a :term:`child process`.  This
+page starts a few, names them, asks whether they are alive, reads how they ended,
+stops one that would never end by itself, and shows what a *daemon* process is.
+"""
+
+# %%
+# Start, join, and who is who
+# ---------------------------
+# ``start()`` creates the child and returns at once; ``join()`` waits for it to end.
+# The child is another process, with its own :term:`PID`, and a name: ``Process-1``,
+# ``Process-2``... unless we choose one.  The child puts what it knows about itself on
+# a queue, because what it prints never reaches us:
+#
+# .. literalinclude:: /../conc_examples/workloads.py
+#    :pyobject: report_whoami
+#
+# The ``if __name__ == "__main__":`` guard matters under the ``spawn`` start method:
+# the child imports the main script, and must not start children of its own
+# (:doc:`02_start_methods` shows why).
+
+import multiprocessing
+import os
+import queue
+import subprocess
+import sys
+
+from conc_examples.machine import start_method
+from conc_examples.mp_workers import run_until_stopped
+from conc_examples.results import record
+from conc_examples.workloads import report_whoami
+
+if __name__ == "__main__":
+    print(f"start method: {start_method()}")
+    print(f"parent: pid {os.getpid()}, name {multiprocessing.current_process().name!r}")
+    reports = multiprocessing.Queue()
+    children = [
+        multiprocessing.Process(target=report_whoami, args=(reports,)),
+        multiprocessing.Process(target=report_whoami, args=(reports,), name="reporter"),
+    ]
+    for child in children:
+        child.start()
+    try:
+        received = [reports.get(timeout=30) for _ in children]
+    except queue.Empty:
+        raise SystemExit("a child sent no report within 30 s") from None
+    finally:
+        for child in children:
+            child.join(timeout=30)
+    reports.close()
+    reports.join_thread()
+    for report in sorted(received, key=lambda r: r["name"]):
+        print(f"child:  pid {report['pid']}, name {report['name']!r}")
+    for child in children:
+        print(f"{child.name!r}: exitcode {child.exitcode}, alive {child.is_alive()}")
+    record("child_names", sorted(r["name"] for r in received))
+    record("child_pids_differ", all(r["pid"] != os.getpid() for r in received))
+    record("exitcodes", [child.exitcode for child in children])
+
+# %%
+# Each child reported a pid that is not the parent's, and the name we gave one of them.
+# After ``join()`` a child is no longer alive, and its ``exitcode`` is 0: it returned
+# normally.
+#
+# Stopping a child that would run forever
+# ---------------------------------------
+# A child that serves or polls runs until someone stops it.  ``terminate()`` sends it
+# ``SIGTERM`` (``TerminateProcess`` on Windows); we still ``join()`` it to collect
+# its exit status.  Its ``exitcode`` is minus the signal's number: killed by signal 15.
+#
+# .. literalinclude:: /../conc_examples/mp_workers.py
+#    :pyobject: run_until_stopped
+
+if __name__ == "__main__":
+    service = multiprocessing.Process(target=run_until_stopped, name="service")
+    service.start()
+    service.join(timeout=0.3)
+    print(f"after waiting 0.3 s: alive {service.is_alive()}, exitcode {service.exitcode}")
+    record("alive_before_terminate", service.is_alive())
+    service.terminate()
+    service.join(timeout=30)
+    print(f"after terminate():   alive {service.is_alive()}, exitcode {service.exitcode}")
+    record("exitcode_after_terminate", service.exitcode)
+
+# %%
+# ``join(timeout=...)`` returned after 0.3 s with the child still running (exitcode
+# ``None`` means "not finished"); ``terminate()`` ended it.
+#
+# Daemon processes
+# ----------------
+# A *daemon* process is a background helper that must not keep the program alive: when
+# the parent's interpreter exits, :mod:`multiprocessing` terminates its daemonic
+# children (non-daemonic ones are joined instead).  To watch that happen we need a
+# parent that exits, so we run a small program as a child of our own: it starts a
+# daemon that would run forever, prints its pid, and returns without joining it.
+#
+# .. literalinclude:: /../conc_examples/mp_workers.py
+#    :pyobject: leave_a_daemon_behind
+
+if __name__ == "__main__":
+    program = (
+        "from conc_examples.mp_workers import leave_a_daemon_behind;"
+        f"leave_a_daemon_behind({start_method()!r})"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    daemon_pid, alive_then = finished.stdout.split()
+    print(f"the program's daemon child: pid {daemon_pid}, alive {alive_then}")
+    print(f"the program exited with status {finished.returncode}")
+    if os.name == "posix":  # signal 0 checks that a process exists (POSIX only)
+        try:
+            os.kill(int(daemon_pid), 0)
+            daemon_gone = False
+        except ProcessLookupError:
+            daemon_gone = True
+        print(f"its daemon is gone: {daemon_gone}")
+        record("daemon_gone", daemon_gone)
+    record("daemon_program_status", finished.returncode)
+
+# %%
+# The program ended at once, although its daemon child would have run for ever: the
+# daemon was terminated on the way out.  A daemon process may not start children of
+# its own, because it could be terminated before it has joined them.
+#
+# Take-away: ``start()`` then ``join()`` every child (with a timeout), name children so
+# their logs say who is who, read ``exitcode`` to learn how each ended, and stop a child
+# that would run forever with ``terminate()``, or make it a daemon that ends with you.
