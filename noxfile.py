@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import sys
@@ -41,8 +42,19 @@ _add_pyenv_pythons_to_path()
 
 
 def _install(session: nox.Session, *groups: str) -> None:
+    """Install the groups and the project, unless this venv already has this pyproject.
+
+    pip takes seconds even when everything is installed; a stamp of pyproject.toml in
+    the reused venv keeps a rebuild with nothing changed fast.
+    """
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + repr(groups).encode())
+    stamp = Path(session.virtualenv.location or ROOT, ".installed-from-pyproject")
+    if stamp.exists() and stamp.read_text() == wanted.hexdigest():
+        session.log("dependencies unchanged since the last install: not reinstalling")
+        return
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
     session.install("-e", ".")
+    stamp.write_text(wanted.hexdigest())
 
 
 def _current_python() -> str:
