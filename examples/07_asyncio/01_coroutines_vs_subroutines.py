@@ -129,7 +129,7 @@ record("server_delay", SERVER_DELAY)
 
 
 async def forgetful() -> None:
-    add(5, 6)  # noqa: RUF006 - the missing await is the lesson
+    add(5, 6)  # the missing await is the lesson
     print("  forgetful() went on without the sum")
 
 

@@ -24,7 +24,6 @@ import textwrap
 
 from conc_examples.results import record
 
-
 loops_seen: list[asyncio.AbstractEventLoop] = []
 
 
@@ -74,7 +73,8 @@ legacy = subprocess.run(
     text=True,
     timeout=30,
 )
-print(f"Python {sys.version_info.major}.{sys.version_info.minor}: exit status {legacy.returncode}")
+version = f"{sys.version_info.major}.{sys.version_info.minor}"
+print(f"Python {version}: exit status {legacy.returncode}")
 print("stdout:", legacy.stdout.strip() or "<nothing>")
 print("stderr:", textwrap.indent(legacy.stderr.strip(), "  ").strip() or "<nothing>")
 record("legacy_returncode", legacy.returncode)
