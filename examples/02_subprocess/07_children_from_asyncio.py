@@ -1,0 +1,106 @@
+"""
+Children from asyncio
+=====================
+
+Waiting for a child is waiting, like waiting for a network: an :term:`event loop`
+can wait for many at once.  :func:`asyncio.create_subprocess_exec` starts a child and
+returns an :class:`asyncio.subprocess.Process` whose output streams and ``wait()`` are
+awaited instead of blocking.  One :term:`coroutine` per child can then read that
+child's output line by line as it arrives, each with its own timeout, while the others
+carry on.
+"""
+
+# %%
+# The children
+# ------------
+# Each child is the ticker program: it prints a numbered line at a fixed interval and
+# flushes it at once.  Three of them, with different speeds; the slowest would need
+# 2 s, more than its 0.8 s allowance.
+#
+# .. literalinclude:: /../conc_examples/child_programs.py
+#    :pyobject: ticker
+
+import asyncio
+import time
+
+from conc_examples.child_programs import command
+from conc_examples.results import record
+
+# name: (lines, seconds between lines, timeout)
+JOBS = {"fast": (3, 0.1, 2.0), "medium": (4, 0.15, 2.0), "slow": (10, 0.2, 0.8)}
+
+# %%
+# One coroutine per child
+# -----------------------
+# ``async for line in child.stdout`` hands over each line as soon as the child has
+# written it.  :func:`asyncio.timeout` (Python 3.11+) bounds reading and waiting
+# together; when it expires, the child is killed and *awaited*, so it is collected
+# like any other.  The ``finally`` makes sure of that even if the coroutine is
+# cancelled.
+
+
+async def follow(name: str, lines: int, interval: float, timeout: float, origin: float):
+    child = await asyncio.create_subprocess_exec(
+        *command("ticker", name, lines, interval), stdout=asyncio.subprocess.PIPE
+    )
+    received = []
+    try:
+        async with asyncio.timeout(timeout):
+            async for raw in child.stdout:
+                received.append(raw.decode().strip())
+                print(f"{time.perf_counter() - origin:5.2f} s  {received[-1]}")
+            await child.wait()
+    except TimeoutError:
+        print(
+            f"{time.perf_counter() - origin:5.2f} s  {name}: no end after {timeout} s, kill"
+        )
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+    return name, child.returncode, len(received)
+
+
+# %%
+# All at once
+# -----------
+# :func:`asyncio.gather` runs the three coroutines concurrently.  The printed times
+# show the lines of the three children interleaved, in the order they were written.
+
+
+async def main() -> list[tuple[str, int, int]]:
+    origin = time.perf_counter()
+    outcomes = await asyncio.gather(
+        *(follow(name, *job, origin) for name, job in JOBS.items())
+    )
+    elapsed = time.perf_counter() - origin
+    # One after another, the children's sleeps alone (each cut at its timeout) add up:
+    one_by_one = sum(
+        min(lines * interval, timeout) for lines, interval, timeout in JOBS.values()
+    )
+    print(
+        f"all three done in {elapsed:.2f} s; one by one would take over {one_by_one:.2f} s"
+    )
+    record("elapsed", elapsed)
+    record("one_by_one_lower_bound", one_by_one)
+    return outcomes
+
+
+outcomes = asyncio.run(main())
+for name, status, count in outcomes:
+    print(f"{name:<7} exit status {status:>3}, {count} of {JOBS[name][0]} lines read")
+    record(f"status[{name}]", status)
+    record(f"lines[{name}]", count)
+
+# %%
+# The slow child was killed at its timeout (status -9 on POSIX) after the lines it
+# had managed to print; the others finished within theirs.  Waiting for them one
+# after another would have taken at least the sum of their sleeps; the event loop
+# waited for all three at once.  :func:`asyncio.create_subprocess_shell` is the
+# shell-string variant, with the same hazards as ``shell=True`` (see
+# :doc:`06_safe_arguments`).
+#
+# Take-away: in asyncio, start children with :func:`asyncio.create_subprocess_exec`,
+# read their output as it arrives, bound each with :func:`asyncio.timeout`, and
+# always await the child after killing it.  Above, three children ran at once and the
+# one that overran its timeout was killed and collected.
