@@ -1,0 +1,102 @@
+"""Timing figures as readers see them: legible in dark mode, captioned, phone-sized.
+
+The figures are PNGs with a transparent background and dark text
+(``conc_examples.plotting``); ``docs/_static/site.css`` puts a light backing behind
+them in dark mode.  These tests look at the pixels the browser actually shows.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import example_pages, site_dir
+from PIL import Image
+from site_browser import PHONE
+
+FIGURE_SELECTOR = "img.sphx-glr-single-img, img.sphx-glr-multi-img"
+MIN_TEXT_CONTRAST = 4.5  # WCAG AA for normal text
+MIN_PHONE_WIDTH_PX = 300  # of a 390 px viewport: the figure uses the column's width
+MIN_PHONE_HEIGHT_PX = 150
+CAPTION_BAND = 0.12  # the machine caption is the bottom line of every figure
+
+
+def _figure_pages(config: pytest.Config) -> list[str]:
+    site = site_dir(config)
+    return [
+        p
+        for p in example_pages(site)
+        if "sphx-glr-single-img" in (text := (site / p).read_text(encoding="utf-8"))
+        or "sphx-glr-multi-img" in text
+    ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "figure_page" in metafunc.fixturenames:
+        pages = _figure_pages(metafunc.config)
+        metafunc.parametrize(
+            "figure_page",
+            pages or [pytest.param(None, marks=pytest.mark.skip("no figures on the site"))],
+        )
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = rgb
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _contrast(a: float, b: float) -> float:
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def _ink_rows(image: Image.Image, background: float) -> list[int]:
+    """Rows holding pixels that stand out from the background as text does."""
+    width, height = image.size
+    pixels = image.load()
+    return [
+        y
+        for y in range(height)
+        if any(
+            _contrast(_luminance(pixels[x, y]), background) >= MIN_TEXT_CONTRAST
+            for x in range(0, width, 2)
+        )
+    ]
+
+
+def test_figures_legible_in_dark_mode_with_machine_caption(browser, figure_page) -> None:
+    with browser.open(figure_page, color_scheme="dark") as tab:
+        assert tab.evaluate("document.documentElement.dataset.theme") == "dark"
+        figures = tab.locator(FIGURE_SELECTOR)
+        assert figures.count() > 0
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            figure.scroll_into_view_if_needed()
+            src = figure.get_attribute("src")
+            shot = Image.open(io.BytesIO(figure.screenshot())).convert("RGB")
+            colours = shot.getcolors(maxcolors=shot.width * shot.height)
+            background_rgb = max(colours)[1]  # the most common colour
+            background = _luminance(background_rgb)
+            assert background > 0.6, (
+                f"{src}: in dark mode the figure sits on {background_rgb}, too dark for"
+                " its dark text"
+            )
+            rows = _ink_rows(shot, background)
+            assert rows, f"{src}: no text with contrast {MIN_TEXT_CONTRAST}:1 in dark mode"
+            caption_top = shot.height * (1 - CAPTION_BAND)
+            assert any(y >= caption_top for y in rows), (
+                f"{src}: nothing legible in the bottom {CAPTION_BAND:.0%}, where the"
+                " machine caption goes"
+            )
+
+
+def test_figures_fit_a_phone(browser, figure_page) -> None:
+    for figure in browser.phone_facts(figure_page)["figures"]:
+        width, height = figure["width"], figure["height"]
+        assert MIN_PHONE_WIDTH_PX <= width <= PHONE["width"], f"{figure['src']}: {width} px"
+        assert height >= MIN_PHONE_HEIGHT_PX, f"{figure['src']}: {height} px high"
+        natural = figure["natural_width"] / figure["natural_height"]
+        assert abs(width / height - natural) < 0.05 * natural, f"{figure['src']} stretched"
