@@ -1,0 +1,137 @@
+"""Work for the GIL chapter: C code that releases the GIL, and CPU work in timed chunks.
+
+Pure-Python work holds the GIL, so threads running it take turns.  Some C code
+lets go of the GIL while it works on a large buffer (:mod:`hashlib` above 2 KiB,
+:mod:`zlib`), so threads running it overlap on several CPUs.  These functions are the
+workloads of that comparison.  :func:`cpu_bound_in_chunks` records *when* pure-Python
+work ran, chunk by chunk, so a timeline can show threads taking turns; it runs in
+threads and in child processes, so it lives in this importable module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+
+from conc_examples.timeline import Span, current_worker
+from conc_examples.timing import Timing
+from conc_examples.workloads import cpu_bound
+
+__all__ = [
+    "busy_workers",
+    "calibrate_rounds",
+    "compress_rounds",
+    "cpu_bound_in_chunks",
+    "hash_rounds",
+    "measure_interleaved",
+    "sample_data",
+    "uninterrupted",
+]
+
+
+def sample_data(size: int, *, seed: int = 0) -> bytes:
+    """Return ``size`` reproducible bytes that compress like text (a few distinct words).
+
+    All zeros would compress too fast to measure, random bytes not at all.
+    """
+    words = [b"thread ", b"process ", b"lock ", b"queue ", b"GIL ", b"event\n"]
+    rng = random.Random(seed)
+    chunk = b"".join(rng.choice(words) for _ in range(4096))
+    return (chunk * (size // len(chunk) + 1))[:size]
+
+
+def hash_rounds(data: bytes, rounds: int) -> str:
+    """SHA-256 of ``data``, ``rounds`` times; :mod:`hashlib` releases the GIL meanwhile.
+
+    CPython's hashlib lets other threads run while it hashes a buffer over 2 KiB.
+    """
+    digest = ""
+    for _ in range(rounds):
+        digest = hashlib.sha256(data).hexdigest()
+    return digest
+
+
+def compress_rounds(data: bytes, rounds: int) -> int:
+    """Compress ``data`` with :mod:`zlib`, ``rounds`` times; zlib releases the GIL."""
+    size = 0
+    for _ in range(rounds):
+        size = len(zlib.compress(data, 6))
+    return size
+
+
+def calibrate_rounds(work: Callable[[int], object], seconds: float) -> int:
+    """Return how many rounds of ``work(rounds)`` take about ``seconds`` here.
+
+    Times one round, best of three (noise only ever makes a run slower).
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        work(1)
+        best = min(best, time.perf_counter() - start)
+    return max(1, round(seconds / best))
+
+
+def cpu_bound_in_chunks(task: str, chunks: int, iterations: int) -> list[Span]:
+    """Run :func:`~conc_examples.workloads.cpu_bound` ``chunks`` times; one span each.
+
+    Picklable, so a process pool can run it and send the spans back.  A chunk that
+    took much longer than the others was paused part of the way (waiting for the GIL,
+    or for a CPU): :func:`uninterrupted` drops those.
+    """
+    spans = []
+    worker = current_worker()
+    for number in range(chunks):
+        start = time.perf_counter()
+        cpu_bound(iterations)
+        spans.append(Span(worker, f"{task} #{number}", start, time.perf_counter()))
+    return spans
+
+
+def uninterrupted(spans: Sequence[Span], *, slack: float = 3.0) -> list[Span]:
+    """Keep the spans that ran without a pause: at most ``slack`` x the median duration.
+
+    Every chunk does the same work, so one that took several times the median spent
+    most of its time waiting, not running; drawing it would hide the turn-taking.
+    """
+    if not spans:
+        return []
+    durations = sorted(s.duration for s in spans)
+    limit = slack * durations[len(durations) // 2]
+    return [s for s in spans if s.duration <= limit]
+
+
+def busy_workers(spans: Sequence[Span]) -> float:
+    """Return how many workers were running at once on average: busy time / wall time.
+
+    1.0 means one at a time (taking turns); 2.0 means two ran side by side throughout.
+    """
+    if not spans:
+        raise ValueError("need at least one span")
+    wall = max(s.end for s in spans) - min(s.start for s in spans)
+    return sum(s.duration for s in spans) / wall if wall > 0 else 0.0
+
+
+def measure_interleaved(
+    contenders: Mapping[str, Callable[[], object]], *, repeat: int = 3, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several callables in rounds (each once per round), not one after another.
+
+    On a shared machine the load changes from second to second; timing A three times
+    and then B three times can compare a quiet A with a busy B.  Taking turns spreads
+    the noise over all of them.  The ``warmup`` rounds are not timed (they start pool
+    workers and warm caches).
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    runs: dict[str, list[float]] = {name: [] for name in contenders}
+    for round_number in range(warmup + repeat):
+        for name, func in contenders.items():
+            start = time.perf_counter()
+            func()
+            if round_number >= warmup:
+                runs[name].append(time.perf_counter() - start)
+    return {name: Timing.of(times) for name, times in runs.items()}

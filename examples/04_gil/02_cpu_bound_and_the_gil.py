@@ -1,0 +1,171 @@
+"""
+CPU-bound work and the GIL
+==========================
+
+In CPython, a thread must hold the :term:`GIL` (Global Interpreter Lock) to run Python
+bytecode, and there is one GIL per interpreter.  So two threads computing in pure
+Python take turns on one CPU, however many CPUs the machine has, while two *processes*
+each have their own interpreter and GIL and can run side by side.  This page measures
+that: the same work split over 1, 2 and 4 threads, then over as many processes, against
+the machine's own ceiling, and a timeline of who ran when.
+"""
+
+# %%
+# Which Python is this?
+# ---------------------
+# Python 3.13 added an optional *free-threaded* build (``python3.13t``) that can run
+# without the GIL.  ``sys._is_gil_enabled()`` (3.13+) says whether the GIL is on right
+# now; on older versions there is always a GIL.  Every number on this page comes from
+# the build printed here, and the caption under each figure says it again.
+
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
+
+from conc_examples.ceiling import measure_ceiling
+from conc_examples.gil import (
+    busy_workers,
+    cpu_bound_in_chunks,
+    measure_interleaved,
+    uninterrupted,
+)
+from conc_examples.machine import caption, gil_enabled, info
+from conc_examples.plotting import scaling_chart, show, timeline_chart
+from conc_examples.results import record
+from conc_examples.workloads import calibrate, cpu_bound
+
+machine = info()
+print(f"Python {machine.python_version}, {machine.build}; GIL enabled: {gil_enabled()}")
+print(caption())
+print(f"switch interval: {sys.getswitchinterval() * 1000:.1f} ms")
+record("gil_enabled", gil_enabled())
+
+# %%
+# The *switch interval* is how long a thread may keep the GIL while another thread
+# waits for it; then the holder is asked to drop it, and the waiting thread gets a
+# turn.  Threads doing pure-Python work therefore take turns every few milliseconds.
+# A thread that waits for I/O or sleeps drops the GIL at once.
+#
+# The work
+# --------
+# ``cpu_bound`` is a loop of arithmetic in pure Python, so
+# it holds the GIL the whole time; we size it to about a quarter of a second on this
+# machine, then split the same total over ``w`` workers (each does ``1/w`` of it).
+#
+# .. literalinclude:: /../conc_examples/workloads.py
+#    :pyobject: cpu_bound
+
+WORKERS = [1, 2, 4]
+
+
+def split_over(pool, workers: int, total: int):
+    def run() -> list[int]:
+        return list(pool.map(cpu_bound, [total // workers] * workers, timeout=60))
+
+    return run
+
+
+# %%
+# Sequential, threads, processes
+# ------------------------------
+# The pools are created, and their workers started, before the
+# clock starts: this measures the work, not the start-up.  Each contender runs once per
+# round, so a burst of load on this shared machine hits them all alike
+# (``measure_interleaved``).  The ``__main__`` guard lets
+# ``spawn`` children import this script without running it.
+
+if __name__ == "__main__":
+    TOTAL = calibrate(0.15)
+    KINDS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
+    with ExitStack() as pools:  # shuts every pool down at the end of the block
+        contenders = {"sequential": lambda: cpu_bound(TOTAL)}
+        for kind, executor in KINDS.items():
+            for workers in WORKERS:
+                pool = pools.enter_context(executor(max_workers=workers))
+                # Sleeping tasks keep each worker busy, so the pool starts all of them.
+                list(pool.map(time.sleep, [0.05] * workers, timeout=60))
+                contenders[f"{workers} {kind}"] = split_over(pool, workers, TOTAL)
+        timings = measure_interleaved(contenders, repeat=3, warmup=0)
+    sequential = timings["sequential"]
+    results = {kind: [timings[f"{w} {kind}"] for w in WORKERS] for kind in KINDS}
+    for name, timing in timings.items():
+        print(f"{name:<11}: {timing} -> {timing.speedup_over(sequential):.2f}x")
+
+# %%
+# A plot needs its ideal: ``min(workers, CPUs)``, and what this machine can really
+# reach: two independent Python processes, each running half the work with nothing to
+# share (``measure_ceiling``).  Two vCPUs may be two halves of
+# one core, and a busy machine gives less, so the measured ceiling is the fair bar for
+# processes.
+
+if __name__ == "__main__":
+    ceiling = measure_ceiling(2, TOTAL // 2)
+    print(ceiling)
+    threads_2 = results["threads"][1].speedup_over(sequential)
+    processes_2 = results["processes"][1].speedup_over(sequential)
+    print(f"2 threads:   {threads_2:.2f}x")
+    print(
+        f"2 processes: {processes_2:.2f}x = {processes_2 / ceiling.speedup:.0%}"
+        f" of the {ceiling.speedup:.2f}x ceiling"
+    )
+    record("thread_speedup_2", threads_2)
+    record("thread_speedup_4", results["threads"][2].speedup_over(sequential))
+    record("process_speedup_2", processes_2)
+    record("ceiling_2", ceiling.speedup)
+    record("process_share_of_ceiling_2", processes_2 / ceiling.speedup)
+    scaling_chart(
+        WORKERS,
+        results,
+        baseline=sequential,
+        title="Pure-Python work: threads vs processes",
+        ceiling=ceiling.speedup,
+        ceiling_label="2 independent processes",
+    )
+    show()
+
+# %%
+# On a GIL build the threads line stays at about 1x, whatever the number of threads:
+# only one of them runs at a time.  The processes line climbs towards the measured
+# ceiling.  (On a free-threaded build with the GIL off, threads would climb too.)
+#
+# Who ran when: a timeline
+# ------------------------
+# Totals say *how much*; a timeline says *why*.  Two threads, then two processes, each
+# run the work in small chunks (a quarter of a switch interval each) and note when each
+# chunk started and ended.  A chunk that took several times longer than the others was
+# paused part-way, so only the uninterrupted ones are drawn: they are the moments each
+# worker was really running.
+#
+# .. literalinclude:: /../conc_examples/gil.py
+#    :pyobject: cpu_bound_in_chunks
+
+if __name__ == "__main__":
+    CHUNK, CHUNKS = calibrate(sys.getswitchinterval() / 4), 120
+    overlap = {}
+    for kind, executor in KINDS.items():
+        with executor(max_workers=2) as pool:
+            list(pool.map(time.sleep, [0.05] * 2, timeout=60))  # start both workers
+            futures = [
+                pool.submit(cpu_bound_in_chunks, f"{kind}", CHUNKS, CHUNK) for _ in range(2)
+            ]
+            spans = [span for f in futures for span in f.result(timeout=60)]
+        running = uninterrupted(spans)
+        overlap[kind] = busy_workers(running)
+        print(
+            f"2 {kind}: on average {overlap[kind]:.2f} workers running at once"
+            f" ({len(running)} of {len(spans)} chunks ran uninterrupted)"
+        )
+        timeline_chart(running, title=f"Two {kind} running pure-Python chunks")
+    record("busy_threads", overlap["threads"])
+    record("busy_processes", overlap["processes"])
+    show()
+
+# %%
+# The threads' bars alternate: one thread runs a burst of chunks while the other's row
+# is empty, then they swap, every switch interval or so.  The processes' bars run side
+# by side.
+#
+# Take-away: on a GIL build, threads give pure-Python work no speed-up (the 2-thread
+# figure above is about 1x, and the timeline shows them taking turns); processes do,
+# up to what the machine's CPUs can give.
