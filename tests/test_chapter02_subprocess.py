@@ -39,6 +39,7 @@ def test_wait_without_reading_deadlocks_and_communicate_does_not() -> None:
     records = example("02_subprocess/04_pipes_and_chains.py").records
     assert records["chains_match"] is True
     assert records["wait_deadlocked"] is True
+    assert 0 < records["pipe_held_bytes"] < 2**20  # stuck with most of it unwritten
     assert records["communicate_bytes"] == 2**20
     assert records["communicate_status"] == 0
 

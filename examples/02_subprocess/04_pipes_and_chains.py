@@ -138,8 +138,8 @@ record("chains_match", all(matches.values()))
 # %%
 # The classic deadlock: ``wait()`` with a full pipe
 # -------------------------------------------------
-# A pipe holds only a limited number of bytes (64 KiB on Linux).  A child that writes
-# more blocks until someone reads.  A parent that calls
+# A pipe holds only a limited number of bytes (64 KiB by default on Linux).  A child
+# that writes more blocks until someone reads.  A parent that calls
 # :meth:`~subprocess.Popen.wait` before reading waits for the child to exit, while the
 # child waits for the parent to read: a :term:`deadlock`, forever.  Here the child is
 # told to write 1 MiB, and the wait is bounded so that the page does not hang:
@@ -147,7 +147,8 @@ record("chains_match", all(matches.values()))
 # .. literalinclude:: /../conc_examples/child_programs.py
 #    :pyobject: flood
 #
-# After the timeout the child is killed, and whatever the pipe held is read.
+# After the timeout the child is killed and collected, and only then is the pipe read:
+# what it holds is what the child had managed to write when it got stuck.
 
 FLOOD = 2**20
 with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
@@ -158,9 +159,11 @@ with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
         deadlocked = True
         print("wait() timed out: the child is stuck writing into a full pipe")
         child.kill()
+        child.wait(timeout=30)  # dead before we read, so it cannot write any more
     stuck_in_pipe, _ = child.communicate(timeout=30)
 print(f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; status {child.returncode}")
 record("wait_deadlocked", deadlocked)
+record("pipe_held_bytes", len(stuck_in_pipe))
 
 # %%
 # The fix is to read while waiting: :meth:`~subprocess.Popen.communicate` (and
