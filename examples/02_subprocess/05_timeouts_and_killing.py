@@ -94,8 +94,9 @@ children = {"obedient": sleeper, "stubborn": command("stubborn")}
 for label, program in children.items():
     with subprocess.Popen(program, stdout=subprocess.PIPE, text=True) as child:
         started_pids.append(child.pid)
-        # select() on a pipe is POSIX-only; it bounds the wait for the ready line.
-        if label == "stubborn" and select.select([child.stdout], [], [], 10)[0]:
+        # select() bounds the wait for the ready line (on a pipe, it is POSIX-only).
+        ready = label == "stubborn" and os.name == "posix"
+        if ready and select.select([child.stdout], [], [], 10)[0]:
             print(f"  pid {child.pid} says: {child.stdout.readline().strip()}")
         status = stop(child)
     name = signal.Signals(-status).name if status < 0 else "no signal"
