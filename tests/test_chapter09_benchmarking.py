@@ -32,17 +32,19 @@ def test_python_m_timeit_output_is_parsed() -> None:
 
 def test_clocks_tell_waiting_from_computing() -> None:
     records = example("09_benchmarking/03_three_clocks.py").records
-    # Sleeping 0.15 s: wall time passes, CPU time (process or thread) hardly does.
-    assert records["sleep[perf_counter]"] >= 0.15
-    assert records["sleep[process_time]"] < 0.03
-    assert records["sleep[thread_time]"] < 0.03
-    # Computing: CPU time is most of the wall time (the machine may be busy elsewhere).
-    assert records["compute[process_time]"] > 0.4 * records["compute[perf_counter]"]
-    assert records["compute[thread_time]"] > 0.4 * records["compute[perf_counter]"]
+    # Sleeping 0.1 s: wall time passes, CPU time (process or thread) hardly does.
+    assert records["sleep[perf_counter]"] >= 0.1
+    assert records["sleep[process_time]"] < 0.02
+    assert records["sleep[thread_time]"] < 0.02
+    # Computing (sized to about 0.1 s): the CPU clocks move too.  On a busy machine the
+    # wall clock runs ahead (it counts waiting for a CPU), so compare with sleeping.
+    assert records["compute[process_time]"] > 0.02
+    assert records["compute[process_time]"] > 5 * records["sleep[process_time]"]
+    assert records["compute[thread_time]"] > 0.02
     # A main thread waiting on a computing worker: the process's clock counts the
     # worker's CPU, the main thread's own clock does not.
-    assert records["worker[process_time]"] > 0.05
-    assert records["worker[thread_time]"] < 0.03
+    assert records["worker[process_time]"] > 0.02
+    assert records["worker[thread_time]"] < 0.02
     assert records["worker[process_time]"] > 3 * records["worker[thread_time]"]
 
 

@@ -27,12 +27,13 @@ import time
 
 import matplotlib.pyplot as plt
 
-from conc_examples.plotting import bar_chart, show
+from conc_examples.machine import caption
+from conc_examples.plotting import show
 from conc_examples.results import record
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
-SECONDS = 0.15
+SECONDS = 0.1
 CLOCKS = {
     "perf_counter": time.perf_counter,
     "process_time": time.process_time,
@@ -68,9 +69,11 @@ for label, timings in results.items():
         record(f"{label}[{name}]", timing.median)
 
 # %%
-# Asleep, the process used almost no CPU: the wall clock moved by 0.15 s and the CPU
-# clocks barely moved.  Computing, all three agree: every second of waiting was a
-# second of CPU.
+# Asleep, the process used almost no CPU: the wall clock moved by the length of the
+# sleep and the CPU clocks barely moved.  Computing, the CPU clocks moved too: the
+# waiting was computing.  On a busy machine the wall clock can run ahead of the CPU
+# clocks even here, because it also counts the time the process waited for a free CPU
+# while other programs ran.
 #
 # A thread that waits for another
 # -------------------------------
@@ -92,23 +95,27 @@ for name, timing in results["main waits for worker"].items():
     record(f"worker[{name}]", timing.median)
 
 # %%
-# The picture: the same nine medians, with min-max whiskers, against the 0.15 s that each
-# block lasts in wall time.
+# The picture: the same nine medians (whiskers from the fastest to the slowest run),
+# grouped by block, against the length of each block.
 
-bars = {
-    f"{label}\n{name}": timing
-    for label, timings in results.items()
-    for name, timing in timings.items()
-}
-figure = bar_chart(
-    bars,
-    title="Three clocks around the same blocks",
-    ideal=SECONDS,
-    ideal_label="length of each block",
-    ylabel="time by that clock (s)",
-)
-figure.set_figwidth(9)
-plt.setp(figure.axes[0].get_xticklabels(), fontsize=7)
+figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
+width = 0.8 / len(CLOCKS)
+for offset, name in enumerate(CLOCKS):
+    timings = [results[label][name] for label in results]
+    positions = [group + (offset - 1) * width for group in range(len(results))]
+    medians = [t.median * 1e3 for t in timings]
+    whiskers = [
+        [(t.median - t.min) * 1e3 for t in timings],
+        [(t.max - t.median) * 1e3 for t in timings],
+    ]
+    bars = axes.bar(positions, medians, width, yerr=whiskers, capsize=3, label=name)
+    axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
+axes.axhline(SECONDS * 1e3, color="#2a9d3a", linestyle="--", label="length of each block")
+axes.set_xticks(range(len(results)), list(results))
+axes.set_ylabel("time by that clock (ms)")
+axes.set_title("Three clocks around the same blocks")
+axes.legend(loc="upper left", fontsize=8)
+figure.supxlabel(caption(), fontsize=8, color="#555555")
 show()
 
 # %%

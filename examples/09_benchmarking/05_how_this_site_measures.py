@@ -59,13 +59,14 @@ record("more_over_once_median", more.median / once.median)
 # of the single work.  Every chart on the site is drawn this way, with the machine caption
 # underneath.
 
-bar_chart(
+figure = bar_chart(
     {"work x1": once.scaled(1e3), f"work x{FACTOR}": more.scaled(1e3)},
     title=f"{FACTOR} times the work, measured with conc_examples.timing",
     ideal=FACTOR * once.median * 1e3,
     ideal_label=f"{FACTOR} x the median of x1",
     ylabel="wall time (ms)",
 )
+figure.axes[0].legend(loc="upper left")
 show()
 
 # %%
