@@ -88,7 +88,7 @@ def test_blocking_call_freezes_the_heartbeat() -> None:
     assert lags["time.sleep in the coroutine"] > 150
     # ...and moved off the loop it no longer did (generous: the machine is shared).
     assert lags["time.sleep in asyncio.to_thread"] < lags["time.sleep in the coroutine"] / 4
-    assert lags["CPU work in a process pool"] < lags["CPU work in the coroutine"] / 4
+    assert lags["CPU work in a process pool"] < lags["CPU work in the coroutine"] / 2
     # Debug mode flagged the blocking steps (one per run).
     assert records["slow_steps[time.sleep in the coroutine]"] >= 3
     assert records["slow_steps[CPU work in the coroutine]"] >= 3

@@ -124,7 +124,7 @@ record("server_delay", SERVER_DELAY)
 # drives: its body never runs, and no error is raised where the mistake is.  Python
 # only notices when the object is thrown away, and then it issues a
 # :exc:`RuntimeWarning` "coroutine ... was never awaited".  Usually that warning lands
-# on stderr far from the bug; here we catch it with :func:`warnings.catch_warnings`
+# on stderr far from the bug; here we catch it with :class:`warnings.catch_warnings`
 # (and :func:`gc.collect`, so that the abandoned object is finalized now) to print it.
 
 

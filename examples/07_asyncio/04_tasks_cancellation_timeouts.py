@@ -200,7 +200,7 @@ asyncio.run(shielded())
 # Eager tasks (3.12)
 # ------------------
 # A new task normally waits for the next turn of the loop before running its first
-# step.  Python 3.12 added :func:`asyncio.eager_task_factory`: with it,
+# step.  Python 3.12 added ``asyncio.eager_task_factory``: with it,
 # ``create_task`` runs the coroutine at once, up to its first real suspension.  A
 # coroutine that never suspends (a cache hit, say) is finished before
 # ``create_task`` returns, and the loop never has to schedule it.  The measurement:

@@ -28,9 +28,9 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from conc_examples import plotting
+from conc_examples.blocking import compute_for
 from conc_examples.results import record
 from conc_examples.timing import Timing
-from conc_examples.workloads import calibrate, cpu_bound
 
 BEAT = 0.010
 BLOCK = 0.2
@@ -133,36 +133,39 @@ if __name__ == "__main__":
 # CPU-bound work: threads are not enough
 # --------------------------------------
 # Computing blocks the loop just the same.  A thread takes the work off the loop,
-# but under the :term:`GIL` the thread and the loop take turns on the interpreter,
-# every few milliseconds (:func:`sys.getswitchinterval`), so the heartbeat still
-# stutters.  A process pool computes in another process, with its own interpreter,
-# and leaves the loop alone.  The child runs this function, from an importable
-# module, because a ``spawn`` child cannot find one defined in this script:
+# but under the :term:`GIL` the thread and the loop take turns on one interpreter
+# (the thread is asked to let go every :func:`sys.getswitchinterval` seconds, 5 ms by
+# default), so each heartbeat may wait for its turn, and the loop gets only part of
+# the interpreter's time.  A process pool computes in another process, with its own
+# interpreter, and leaves this one to the loop; on a busy machine the loop still
+# shares the CPUs with the child.  The work computes for 0.2 s, however fast this machine
+# is, so that every variant holds the CPU for the same time.  The child runs it from
+# an importable module, because a ``spawn`` child cannot find a function defined in
+# this script:
 #
-# .. literalinclude:: /../conc_examples/workloads.py
-#    :pyobject: cpu_bound
+# .. literalinclude:: /../conc_examples/blocking.py
+#    :pyobject: compute_for
 #
 # The pool's worker is started (and warmed up) before the measurement, so that only
 # the computing is measured, not starting a process.
 
 if __name__ == "__main__":
-    work = calibrate(BLOCK)
 
     async def compute_in_loop() -> None:
-        cpu_bound(work)
+        compute_for(BLOCK)
 
     async def compute_in_thread() -> None:
-        await asyncio.to_thread(cpu_bound, work)
+        await asyncio.to_thread(compute_for, BLOCK)
 
     report("CPU work in the coroutine", compute_in_loop)
     report("CPU work in asyncio.to_thread", compute_in_thread)
 
     with ProcessPoolExecutor(max_workers=1) as pool:
-        pool.submit(cpu_bound, 1).result(timeout=60)
+        pool.submit(compute_for, 0).result(timeout=60)
 
         async def compute_in_process() -> None:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(pool, cpu_bound, work)
+            await loop.run_in_executor(pool, compute_for, BLOCK)
 
         report("CPU work in a process pool", compute_in_process)
 
