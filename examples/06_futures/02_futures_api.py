@@ -1,0 +1,151 @@
+"""
+Futures: submit, wait, cancel, time out, fail
+=============================================
+
+``executor.submit(fn, *args)`` returns a :class:`~concurrent.futures.Future` at once:
+a placeholder whose result arrives later.  This page tours what a future offers:
+collecting results as they complete, waiting for the first one, cancelling,
+timeouts, and exceptions; then ``max_tasks_per_child``, which recycles worker
+processes.  The waiting and cancelling part uses a thread pool (the API is the same
+for both executors) with tasks that sleep a chosen time:
+:func:`~conc_examples.mp_workers.sleep_and_return`.
+
+.. literalinclude:: /../conc_examples/mp_workers.py
+   :pyobject: sleep_and_return
+"""
+
+# %%
+# ``submit`` and ``as_completed``
+# -------------------------------
+# :func:`~concurrent.futures.as_completed` yields futures in the order they finish,
+# whatever the order they were submitted in.
+
+import time
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+    wait,
+)
+
+from conc_examples.mp_workers import reciprocal, sleep_and_return
+from conc_examples.results import record
+from conc_examples.workloads import whoami
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        delays = [0.3, 0.1, 0.2]
+        futures = {pool.submit(sleep_and_return, d): d for d in delays}
+        first_submitted = next(iter(futures))
+        print(f"just submitted: {first_submitted}")
+        order = [future.result() for future in as_completed(futures, timeout=30)]
+        print(f"submitted {delays}, completed {order}")
+        print(f"finished:       {first_submitted}")
+        record("as_completed", order)
+
+# %%
+# A future says its state (``pending``, ``running``, ``finished``) and, once finished,
+# what it returned; ``as_completed`` gave them back shortest first.
+#
+# ``wait(FIRST_COMPLETED)``
+# -------------------------
+# :func:`~concurrent.futures.wait` returns two sets, ``done`` and ``not_done``, when the
+# condition holds: the first completion, the first exception, or all completed.
+# Waiting for the first is how to react to whichever task finishes first (a race
+# between mirrors, a first answer), then decide about the others.
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(sleep_and_return, d) for d in (0.5, 0.05, 0.5)]
+        started = time.perf_counter()
+        done, not_done = wait(futures, timeout=30, return_when=FIRST_COMPLETED)
+        waited = time.perf_counter() - started
+        first = [f.result() for f in done]
+        print(f"after {waited:.2f} s: done {first}, {len(not_done)} not done")
+        record("first_completed", first)
+        record("first_completed_not_done", len(not_done))
+        done, not_done = wait(futures, timeout=30)  # the default: ALL_COMPLETED
+        print(f"then, all completed: {len(done)} done, {len(not_done)} not done")
+
+# %%
+# Cancelling and timeouts
+# -----------------------
+# A future can be cancelled while it waits in the queue, not once it runs: Python
+# cannot stop a running thread.  With one worker busy, the second task waits, and can
+# be cancelled.  ``result(timeout=...)`` raises :exc:`TimeoutError` (from Python 3.11,
+# :exc:`concurrent.futures.TimeoutError` is the built-in one) if the result is late;
+# the task goes on running.
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(sleep_and_return, 0.3)
+        queued = pool.submit(sleep_and_return, 0.3)
+        time.sleep(0.05)  # let the worker pick up the first task
+        print(f"cancel the running task: {running.cancel()}")
+        print(f"cancel the queued task:  {queued.cancel()} -> {queued}")
+        record("cancel_running", running.cancelled())
+        record("cancel_queued", queued.cancelled())
+        try:
+            running.result(timeout=0.05)
+        except TimeoutError:
+            print(f"result(timeout=0.05): TimeoutError while {running}")
+            record("timed_out", True)
+        print(f"result(timeout=30):   {running.result(timeout=30)}")
+
+# %%
+# Exceptions come back through the future
+# ---------------------------------------
+# An exception raised in a task is stored in its future: ``exception()`` returns it,
+# ``result()`` raises it.  From a process pool it arrives pickled, with the worker's
+# traceback attached as its ``__cause__``.  The task here divides by its argument:
+#
+# .. literalinclude:: /../conc_examples/mp_workers.py
+#    :pyobject: reciprocal
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        futures = {x: pool.submit(reciprocal, x) for x in (4, 0)}
+        for x, future in futures.items():
+            error = future.exception(timeout=30)
+            if error is None:
+                print(f"reciprocal({x}) returned {future.result()}")
+            else:
+                print(f"reciprocal({x}) raised {type(error).__name__}: {error}")
+                record("worker_exception", type(error).__name__)
+        try:
+            futures[0].result()
+        except ZeroDivisionError as exc:
+            has_remote = "return 1 / x" in str(exc.__cause__)
+            print(
+                f"result() raised it again; the worker's traceback attached: {has_remote}"
+            )
+            record("remote_traceback", has_remote)
+
+# %%
+# ``max_tasks_per_child``: recycle worker processes
+# -------------------------------------------------
+# A worker that leaks memory, or keeps state between tasks, can be replaced after a
+# number of tasks with ``max_tasks_per_child`` (Python 3.11+).  Each task here returns
+# the pid of the process that ran it:
+#
+# .. literalinclude:: /../conc_examples/workloads.py
+#    :pyobject: whoami
+#
+# Without an ``mp_context``, such a pool starts its workers with ``spawn``: ``fork``
+# is refused, because replacing a worker would fork a process that runs threads.
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=2) as pool:
+        pids = [pool.submit(whoami).result(timeout=60)["pid"] for _ in range(6)]
+    print(f"six tasks, two per worker, ran in pids {pids}")
+    print(f"{len(set(pids))} different worker processes")
+    record("recycled_workers", len(set(pids)))
+
+# %%
+# One worker at a time, replaced every two tasks: three processes for six tasks.
+# Each replacement costs a process start, so recycle only when a worker needs it.
+#
+# Take-away: a future is a handle on work in progress: collect results as they
+# complete, wait with a timeout, cancel what has not started, and expect a task's
+# exception to come back through its future.

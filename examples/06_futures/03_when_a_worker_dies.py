@@ -1,0 +1,157 @@
+"""
+When a worker dies: BrokenProcessPool, recovery, and a clean shutdown
+=====================================================================
+
+A worker process can die in the middle of a task: a crash in C code, ``os._exit``, the
+kernel's out-of-memory killer.  The pool cannot know which of the tasks in flight
+finished, so it marks itself *broken*: every pending future fails with
+:class:`~concurrent.futures.process.BrokenProcessPool`, and the pool takes no more
+work.  This page breaks a pool on purpose, recovers without losing or repeating work,
+and ends with the other emergency: the user pressing Ctrl-C.
+"""
+
+# %%
+# The work, and a ledger that catches double work
+# -----------------------------------------------
+# Each item is squared, and written down in a ledger: one file per item, opened with
+# mode ``"x"``, which fails if the file exists.  An item done twice would raise
+# :class:`FileExistsError` instead of passing unnoticed.  On the first attempt the
+# items named in ``doomed`` kill their worker: with ``os._exit`` (a crash), or with a
+# kill signal (what the out-of-memory killer sends).
+#
+# .. literalinclude:: /../conc_examples/mp_workers.py
+#    :pyobject: process_item
+#
+# First a pool with one worker, whose only task kills it:
+
+import multiprocessing
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from conc_examples.mp_workers import process_item, sleep_and_return
+from conc_examples.results import record
+
+ITEMS = list(range(20))
+DOOMED = {7: "exit"}
+
+
+if __name__ == "__main__":
+    ledger_folder = tempfile.TemporaryDirectory()
+    ledger = ledger_folder.name
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        killed = pool.submit(process_item, 0, 1, {0: "kill"}, ledger)
+        error = killed.exception(timeout=60)
+        print(f"the task's future: {type(error).__name__}: {error}")
+        record("killed_worker_error", type(error).__name__)
+        try:
+            pool.submit(process_item, 1, 1, {}, ledger)
+        except BrokenProcessPool:
+            print("submitting more work: BrokenProcessPool, the pool takes no more")
+            record("broken_pool_refuses", True)
+
+# %%
+# The task's future holds a :class:`~concurrent.futures.process.BrokenProcessPool`
+# instead of a result, and the pool refuses any further ``submit``.
+#
+# Now twenty items on a pool of two workers, where item 7 crashes its worker with
+# ``os._exit``; the function below runs them on a fresh pool and sorts the futures
+# into results and failures.
+
+
+def run_attempt(items: list[int], attempt: int, ledger: str) -> tuple[dict, list[int]]:
+    """Run ``items`` on a fresh pool; return {item: result} and the items that failed."""
+    results, failed = {}, []
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = {pool.submit(process_item, i, attempt, DOOMED, ledger): i for i in items}
+        for future in as_completed(futures, timeout=60):
+            item = futures[future]
+            try:
+                results[item] = future.result()
+            except BrokenProcessPool:
+                failed.append(item)
+    return results, sorted(failed)
+
+
+if __name__ == "__main__":
+    done, failed = run_attempt(ITEMS, attempt=1, ledger=ledger)
+    print(f"attempt 1: {len(done)} items done, {len(failed)} failed: {failed}")
+    record("failed_first", len(failed))
+
+# %%
+# Not only the item whose worker died failed: everything still pending or running
+# when the pool broke failed with it.  A broken pool cannot be repaired, but it was
+# shut down cleanly by its ``with`` block, and a new pool can take the failed items.
+#
+# Recovery: a new pool, each failed item retried once
+# ---------------------------------------------------
+# The second attempt runs only the failed items (the doomed ones die on the first
+# attempt only, as a transient fault would).  Then the ledger is the proof: every
+# item written exactly once, with the right value.
+
+if __name__ == "__main__":
+    retried, still_failed = run_attempt(failed, attempt=2, ledger=ledger)
+    print(f"attempt 2: {len(retried)} items done, {len(still_failed)} failed")
+    done.update(retried)
+
+    entries = Counter(path.name for path in Path(ledger).iterdir())
+    written_once = sum(1 for i in ITEMS if entries[f"item-{i}"] == 1)
+    correct = sum(1 for i in ITEMS if done.get(i) == i * i)
+    print(f"{len(ITEMS)} items: {correct} with the right result,")
+    print(
+        f"{written_once} written in the ledger exactly once, {len(entries)} entries in all"
+    )
+    ledger_folder.cleanup()
+    record("items", len(ITEMS))
+    record("correct", correct)
+    record("written_once", written_once)
+    record("ledger_entries", len(entries))
+    record("still_failed", len(still_failed))
+
+# %%
+# Every item was done exactly once: no failed item was lost (it was retried), and no
+# finished item was redone (only failed ones were).  The ``"x"`` ledger would have
+# raised otherwise.  Retrying is safe here because a failed item left no trace; work
+# with side effects needs a check like this ledger before it is retried.
+#
+# A Ctrl-C-style shutdown: cancel what waits, finish what runs
+# ------------------------------------------------------------
+# When the user presses Ctrl-C, :exc:`KeyboardInterrupt` is raised in the main thread,
+# typically while it waits for results.  The executor's ``with`` block would then wait
+# for *every* submitted task.  ``shutdown(cancel_futures=True)`` cancels the tasks
+# that have not started, waits for the running ones, and stops the workers.  We raise
+# the :exc:`KeyboardInterrupt` ourselves, as Ctrl-C would, after two results.
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(max_workers=2)
+    futures = [pool.submit(sleep_and_return, 0.2) for _ in range(20)]
+    started = time.perf_counter()
+    try:
+        for count, future in enumerate(as_completed(futures, timeout=60), start=1):
+            future.result()
+            if count == 2:
+                raise KeyboardInterrupt  # as Ctrl-C would, while we wait
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt: shutting down, cancelling what has not started")
+        pool.shutdown(wait=True, cancel_futures=True)
+    stopped_after = time.perf_counter() - started
+    states = Counter(
+        "cancelled" if f.cancelled() else "done" if f.done() else "still pending"
+        for f in futures
+    )
+    left_running = multiprocessing.active_children()
+    print(f"after {stopped_after:.2f} s: {dict(states)} of {len(futures)} tasks")
+    print(f"worker processes still running: {len(left_running)}")
+    record("shutdown_states", dict(states))
+    record("left_running", len(left_running))
+
+# %%
+# The tasks already handed to the workers finished; the rest were cancelled instead
+# of running to the end, and no worker process was left behind.
+#
+# Take-away: a dead worker breaks the whole pool and fails every task in flight;
+# recover with a new pool that retries only the failed items (and make retries safe);
+# on Ctrl-C, ``shutdown(cancel_futures=True)`` stops the work that has not started.
