@@ -1,0 +1,139 @@
+"""Unit tests of the generated site, its map and the extra routes of the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urljoin
+
+import aiohttp
+import pytest
+
+from conc_examples.webserver import (
+    BROKEN,
+    DATA,
+    ERROR,
+    EXTERNAL,
+    MALFORMED,
+    PAGE,
+    REDIRECT,
+    Link,
+    Site,
+    generate_site,
+    make_app,
+    serve,
+)
+
+ORIGIN = "http://127.0.0.1:8080"
+
+
+def test_generate_site_is_deterministic_and_sized() -> None:
+    site = generate_site(60, seed=1)
+    assert site == generate_site(60, seed=1)
+    assert site != generate_site(60, seed=2)
+    assert site.pages == len(site.links) == 60
+    assert len(site.slow) == 6 and 0 not in site.slow
+    with pytest.raises(ValueError):
+        generate_site(5)
+    with pytest.raises(ValueError):
+        generate_site(60, slow_delay=-1)
+
+
+def test_every_page_link_resolves_to_its_target() -> None:
+    site = generate_site()
+    checked = 0
+    for number, links in enumerate(site.links):
+        page_url = ORIGIN + Site.page_path(number)
+        for link in links:
+            if link.kind == PAGE:
+                url = urljoin(page_url, link.href.replace("{origin}", ORIGIN))
+                assert url.split("#")[0] == ORIGIN + Site.page_path(link.target)
+                checked += 1
+    assert checked > 3 * site.pages
+
+
+def test_default_site_has_every_trap_within_reach() -> None:
+    site = generate_site()
+    reach = site.reachable()
+    assert Site.start_path in reach.pages
+    assert 150 < len(reach.pages) < site.pages  # a few hundred, minus the unreachable
+    orphans = {Site.page_path(n) for n in range(site.pages - site.pages // 20, site.pages)}
+    assert not orphans & reach.pages
+    for found in (reach.redirects, reach.errors, reach.non_html, reach.external):
+        assert found
+    assert len(reach.malformed) >= 3
+    assert {p.split("/")[2] for p in reach.errors} == {"page", "error"}  # 404 and 500
+
+
+def test_reachable_on_a_hand_made_map() -> None:
+    links = (
+        (Link("1", PAGE, 1), Link("/site/go/2", REDIRECT, 2), Link("http://[x", MALFORMED)),
+        (Link("/site/page/0", PAGE, 0), Link("/site/page/9#top", BROKEN)),
+        (Link("/site/data/1.json", DATA), Link("/site/error/1", ERROR)),
+        (Link("mailto:x@example.invalid", EXTERNAL), Link("/site/page/4", PAGE, 4)),
+        (),
+    )
+    reach = Site(5, links, frozenset(), 0.0).reachable()
+    assert reach.pages == {"/site/page/0", "/site/page/1", "/site/page/2"}
+    assert reach.redirects == {"/site/go/2"}
+    assert reach.errors == {"/site/page/9", "/site/error/1"}
+    assert reach.non_html == {"/site/data/1.json"}
+    assert reach.malformed == {"http://[x"}
+    assert reach.external == frozenset()  # only page 3 has it, and 3 is unreachable
+
+
+def test_site_routes_answer_as_the_map_says() -> None:
+    site = generate_site(40, seed=3, slow_fraction=0.1, slow_delay=0.05)
+    slow_page = min(site.slow)
+
+    async def main() -> None:
+        async with serve(make_app(site)) as url, aiohttp.ClientSession() as session:
+            async with session.get(url + Site.start_path) as response:
+                assert response.status == 200
+                assert response.content_type == "text/html"
+                text = await response.text()
+                assert "Page 0" in text and "{origin}" not in text
+            async with session.get(f"{url}/site/page/{site.pages}") as response:
+                assert response.status == 404
+            async with session.get(f"{url}/site/go/7", allow_redirects=False) as response:
+                assert response.status == 302
+                assert response.headers["Location"] == "/site/page/7"
+            async with session.get(f"{url}/site/error/3") as response:
+                assert response.status == 500
+            async with session.get(f"{url}/site/data/3.json") as response:
+                assert response.content_type == "application/json"
+                assert (await response.json())["see"] == Site.page_path(site.pages - 1)
+            start = time.perf_counter()
+            async with session.get(url + Site.page_path(slow_page)) as response:
+                await response.read()
+            assert time.perf_counter() - start >= 0.05
+
+    asyncio.run(main())
+
+
+def test_flaky_route_fails_n_times_then_answers() -> None:
+    async def main() -> list[int]:
+        async with serve() as url, aiohttp.ClientSession() as session:
+            statuses = []
+            for _ in range(4):
+                async with session.get(f"{url}/flaky/k/2") as response:
+                    statuses.append(response.status)
+            async with session.get(f"{url}/flaky/other/1") as response:
+                statuses.append(response.status)
+            return statuses
+
+    assert asyncio.run(main()) == [503, 503, 200, 200, 503]
+
+
+def test_a_timed_out_request_does_not_hold_up_the_clean_up() -> None:
+    async def main() -> float:
+        async with serve() as url, aiohttp.ClientSession() as session:
+            with pytest.raises(TimeoutError):
+                async with session.get(
+                    f"{url}/delay/3", timeout=aiohttp.ClientTimeout(total=0.1)
+                ) as response:
+                    await response.read()
+            start = time.perf_counter()
+        return time.perf_counter() - start
+
+    assert asyncio.run(main()) < 1.5
