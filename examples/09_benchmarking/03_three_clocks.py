@@ -4,9 +4,9 @@ Three clocks: wall time, process time, thread time
 
 "How long did it take?" has three honest answers, and :mod:`time` has a clock for each:
 
-* :func:`time.perf_counter`: **wall time**, what a user waits for, whatever the program
-  was doing meanwhile;
-* :func:`time.process_time`: **CPU time of this process**, all its threads together,
+* :func:`time.perf_counter`: :term:`wall-clock time`, what a user waits for, whatever
+  the program was doing meanwhile;
+* :func:`time.process_time`: :term:`CPU time` of this process, all its threads together,
   and nothing while it sleeps or waits;
 * :func:`time.thread_time`: **CPU time of the calling thread** only.
 
