@@ -21,10 +21,11 @@ is what :mod:`asyncio` is for: work that spends its time waiting (:term:`I/O-bou
 # :func:`asyncio.create_task` only to give them names for the timeline below.
 
 import asyncio
+from dataclasses import replace
 
 from conc_examples import plotting
 from conc_examples.results import record
-from conc_examples.timeline import Recorder
+from conc_examples.timeline import Recorder, Span
 from conc_examples.timing import measure
 
 WAIT = 0.3
@@ -87,11 +88,19 @@ plotting.bar_chart(
 #
 # Where the time goes
 # -------------------
-# The timeline of the last run of each way (the second starts after the first has
-# ended, so it sits to the right).  One task waiting three times draws three bars end
-# to end; three tasks waiting once each draw three bars on top of each other.
+# The timeline of the last run of each way, each drawn from its own start.  One task
+# waiting three times draws three bars end to end; three tasks waiting once each draw
+# three bars on top of each other.
 
-spans = [span for _, recorder in last_run.values() for span in recorder.spans]
+
+def from_zero(spans: list[Span]) -> list[Span]:
+    origin = min(span.start for span in spans)
+    return [
+        replace(span, start=span.start - origin, end=span.end - origin) for span in spans
+    ]
+
+
+spans = [span for _, recorder in last_run.values() for span in from_zero(recorder.spans)]
 for span in spans:
     print(f"{span.worker:<31} {span.task:<10} {span.duration:.3f} s")
 record("timeline_workers", sorted({span.worker for span in spans}))

@@ -33,7 +33,7 @@ from conc_examples.results import record
 from conc_examples.timing import Timing
 
 BEAT = 0.010
-BLOCK = 0.2
+BLOCK = 0.3
 REPEAT = 3
 
 
@@ -106,7 +106,7 @@ def report(label: str, job: Callable[[], Awaitable[object]]) -> None:
 # %%
 # Waiting the right way, and the wrong way
 # ----------------------------------------
-# The same 0.2 s wait, three ways: awaited (:func:`asyncio.sleep` suspends the task and
+# The same 0.3 s wait, three ways: awaited (:func:`asyncio.sleep` suspends the task and
 # frees the loop), blocking (:func:`time.sleep` inside the coroutine holds the loop
 # for all of it), and handed to a thread (:func:`asyncio.to_thread` runs the blocking
 # call in the loop's default thread pool and awaits the result).
@@ -138,7 +138,7 @@ if __name__ == "__main__":
 # default), so each heartbeat may wait for its turn, and the loop gets only part of
 # the interpreter's time.  A process pool computes in another process, with its own
 # interpreter, and leaves this one to the loop; on a busy machine the loop still
-# shares the CPUs with the child.  The work computes for 0.2 s, however fast this machine
+# shares the CPUs with the child.  The work computes for 0.3 s, however fast this machine
 # is, so that every variant holds the CPU for the same time.  The child runs it from
 # an importable module, because a ``spawn`` child cannot find a function defined in
 # this script:
@@ -186,8 +186,11 @@ if __name__ == "__main__":
     record("process_over_free", results["CPU work in a process pool"].median / free)
     record("lags_ms", {label: lag.median for label, lag in results.items()})
     figure = plotting.bar_chart(
-        {"\n".join(textwrap.wrap(label, 16)): lag for label, lag in results.items()},
-        title="Heartbeat's worst lag while a 0.2 s job runs",
+        {
+            "\n".join(textwrap.wrap(label, 17, break_long_words=False)): lag
+            for label, lag in results.items()
+        },
+        title=f"Heartbeat's worst lag while a {BLOCK} s job runs",
         ideal=BLOCK * 1000,
         ideal_label="loop frozen for the whole job (ms)",
         ylabel="worst heartbeat lag (ms)",
