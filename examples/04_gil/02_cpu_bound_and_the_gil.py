@@ -50,7 +50,7 @@ record("gil_enabled", gil_enabled())
 # The work
 # --------
 # ``cpu_bound`` is a loop of arithmetic in pure Python, so
-# it holds the GIL the whole time; we size it to about a quarter of a second on this
+# it holds the GIL the whole time; we size it to about a tenth of a second on this
 # machine, then split the same total over ``w`` workers (each does ``1/w`` of it).
 #
 # .. literalinclude:: /../conc_examples/workloads.py
@@ -76,7 +76,7 @@ def split_over(pool, workers: int, total: int):
 # ``spawn`` children import this script without running it.
 
 if __name__ == "__main__":
-    TOTAL = calibrate(0.15)
+    TOTAL = calibrate(0.1)
     KINDS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
     with ExitStack() as pools:  # shuts every pool down at the end of the block
         contenders = {"sequential": lambda: cpu_bound(TOTAL)}
@@ -141,7 +141,7 @@ if __name__ == "__main__":
 #    :pyobject: cpu_bound_in_chunks
 
 if __name__ == "__main__":
-    CHUNK, CHUNKS = calibrate(sys.getswitchinterval() / 4), 120
+    CHUNK, CHUNKS = calibrate(sys.getswitchinterval() / 4), 80
     overlap = {}
     for kind, executor in KINDS.items():
         with executor(max_workers=2) as pool:

@@ -13,7 +13,7 @@ each kind of work on one thread and on two, next to pure-Python work as the cont
 # %%
 # Four kinds of work
 # ------------------
-# Each is sized to about 50 ms on this machine.  One thread does it twice in a row; two
+# Each is sized to about 40 ms on this machine.  One thread does it twice in a row; two
 # threads do it once each, at the same time.  If the GIL is released during the work,
 # two threads finish in about half the time (given two free CPUs; a sleep needs no CPU
 # at all).  The buffer is 1 MiB of text-like bytes.
@@ -41,7 +41,7 @@ from conc_examples.results import record
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
-SECONDS = 0.05
+SECONDS = 0.04
 data = sample_data(1 << 20)
 work = {
     "pure Python": (cpu_bound, (calibrate(SECONDS),)),
