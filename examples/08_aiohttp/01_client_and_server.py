@@ -21,7 +21,7 @@ threads, and from coroutines), measured.
 # .. literalinclude:: /../conc_examples/webserver.py
 #    :pyobject: _delay
 #
-# :func:`conc_examples.webserver.serve` runs the application: an ``AppRunner`` with a
+# ``conc_examples.webserver.serve`` runs the application: an ``AppRunner`` with a
 # ``TCPSite`` on 127.0.0.1, port 0 (the OS picks a free one), cleaned up when the
 # ``async with`` block ends, whatever happens inside it.
 #
@@ -48,7 +48,7 @@ from conc_examples.webserver import serve, serve_in_thread
 # %%
 # A first request
 # ---------------
-# A :class:`aiohttp.ClientSession` holds a pool of connections.  Both the session and
+# A ``aiohttp.ClientSession`` holds a pool of connections.  Both the session and
 # each response are ``async with`` blocks: leaving them returns the connection to the
 # pool or closes it.  Redirects are followed (``response.history`` keeps them), and a
 # streamed body can be read line by line as it arrives.
@@ -132,7 +132,7 @@ for name, (connections, seconds) in asyncio.run(compare_sessions()).items():
 # %%
 # Bounding the connections
 # ------------------------
-# A session's :class:`aiohttp.TCPConnector` opens at most ``limit`` connections (100 by
+# A session's ``aiohttp.TCPConnector`` opens at most ``limit`` connections (100 by
 # default; ``limit_per_host`` bounds each server).  Requests beyond the limit wait for
 # a free connection.  With ``limit=5``, twenty 0.1 s requests go in four waves: at
 # least 0.4 s, however many we start at once.  That is how a client stays polite to a
@@ -164,7 +164,7 @@ for limit in (5, 20):
 # -------------------
 # An error status is still a response: aiohttp raises nothing for a 500 unless asked.
 # ``raise_for_status=True`` (on the session or the request) turns statuses of 400 and
-# up into :class:`aiohttp.ClientResponseError`.  A :class:`aiohttp.ClientTimeout`
+# up into ``aiohttp.ClientResponseError``.  A ``aiohttp.ClientTimeout``
 # bounds each request; the default is five minutes, far too long for most code.  When
 # it expires, the request raises :class:`TimeoutError`.
 

@@ -165,7 +165,7 @@ record("fixed_backlog_runs", list(fixed_backlog.runs))
 record("default_overflows", default_overflows)
 record("fixed_overflows", fixed_overflows)
 
-bar_chart(
+backlog_figure = bar_chart(
     {
         "10": small[10],
         "100": small[100],
@@ -176,6 +176,7 @@ bar_chart(
     ideal=DELAY,
     ideal_label="latency bound",
 )
+backlog_figure.axes[0].legend(loc="upper left")  # the tall bars are on the right
 
 # %%
 # With the bigger backlog no SYN is dropped, and what remains above 0.1 s is the CPU

@@ -243,7 +243,7 @@ record("timeouts_with_short_timeout", timeouts)
 # dev`` turns it on, and it records a traceback for every task, which costs more than
 # the crawl itself.
 
-WORKER_COUNTS = [1, 2, 4, 8, 16, 32]
+WORKER_COUNTS = [1, 2, 4, 8, 16]
 REPEAT = 3
 
 
@@ -282,4 +282,4 @@ show()
 # Take-away: workers on a queue, a ``seen`` set and a timeout per request are the whole
 # crawler.  It found exactly the pages the map says are reachable, reported every broken,
 # malformed and non-HTML link instead of crashing, and extra workers cut the crawl time
-# (the numbers above) until it reached the floor of the work itself.
+# (the numbers above) down towards the floor of the work itself.
