@@ -14,7 +14,7 @@ def test_coroutine_resumes_with_its_state_and_a_forgotten_one_warns() -> None:
     # Two chains of one wait each, gathered: well under two waits.
     assert records["two_sums_seconds"] < 1.6 * records["server_delay"]
     assert records["never_awaited"] == ["coroutine 'add' was never awaited"]
-    assert records["never_awaited_category"] == ["RuntimeWarning"]
+    assert records["never_awaited_created_in"] == "forgetful"
 
 
 def test_running_the_loop() -> None:

@@ -17,6 +17,7 @@ progress: while one waits, another runs.
 
 import asyncio
 import gc
+import re
 import time
 import warnings
 
@@ -124,8 +125,9 @@ record("server_delay", SERVER_DELAY)
 # drives: its body never runs, and no error is raised where the mistake is.  Python
 # only notices when the object is thrown away, and then it issues a
 # :exc:`RuntimeWarning` "coroutine ... was never awaited".  Usually that warning lands
-# on stderr far from the bug; here we catch it with :class:`warnings.catch_warnings`
-# (and :func:`gc.collect`, so that the abandoned object is finalized now) to print it.
+# on stderr, long after the mistake; here we catch it with
+# :class:`warnings.catch_warnings` (and :func:`gc.collect`, so that the abandoned
+# object is finalized now) to print it.
 
 
 async def forgetful() -> None:
@@ -133,22 +135,34 @@ async def forgetful() -> None:
     print("  forgetful() went on without the sum")
 
 
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    asyncio.run(forgetful())
-    gc.collect()
+def never_awaited_warnings(debug: bool) -> list[str]:
+    """Run forgetful() and return the text of each "never awaited" warning it caused."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(forgetful(), debug=debug)
+        gc.collect()
+    return [str(w.message) for w in caught if "was never awaited" in str(w.message)]
 
-never_awaited = [w for w in caught if "was never awaited" in str(w.message)]
-for warning in never_awaited:
-    print(f"{warning.category.__name__}: {str(warning.message).splitlines()[0]}")
-record("never_awaited", [str(w.message).splitlines()[0] for w in never_awaited])
-record("never_awaited_category", [w.category.__name__ for w in never_awaited])
+
+messages = never_awaited_warnings(debug=False)
+for message in messages:
+    print(f"RuntimeWarning: {message.splitlines()[0]}")
+record("never_awaited", [message.splitlines()[0] for message in messages])
 
 # %%
 # No "add(5, 6) asks the server" line appeared above: the body of ``add`` never ran.
-# Running with ``python -X dev`` (or ``PYTHONASYNCIODEBUG=1``) adds where the
-# forgotten coroutine was created to the warning, which makes it easy to find.
 #
+# The warning names the coroutine but not where the mistake is.  asyncio's *debug
+# mode* (``asyncio.run(..., debug=True)``, ``PYTHONASYNCIODEBUG=1`` or ``python -X
+# dev``) makes every coroutine remember where it was created, and the warning then
+# ends with that place:
+
+messages = never_awaited_warnings(debug=True)
+created_in = re.findall(r"line \d+, in (\w+)", messages[0])[-1]
+print(f"debug mode: the forgotten coroutine was created in {created_in}()")
+record("never_awaited_created_in", created_in)
+
+# %%
 # Take-away: a coroutine is a function that can pause at ``await`` and resume with its
 # state; calling it only creates it, and something (``await``, a task, or
 # :func:`asyncio.run`) must drive it, or it silently does nothing but warn.
