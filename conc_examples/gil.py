@@ -25,6 +25,7 @@ __all__ = [
     "calibrate_rounds",
     "compress_rounds",
     "cpu_bound_in_chunks",
+    "cpu_bound_iterations",
     "hash_rounds",
     "measure_interleaved",
     "sample_data",
@@ -62,17 +63,30 @@ def compress_rounds(data: bytes, rounds: int) -> int:
     return size
 
 
-def calibrate_rounds(work: Callable[[int], object], seconds: float) -> int:
-    """Return how many rounds of ``work(rounds)`` take about ``seconds`` here.
+def calibrate_rounds(
+    work: Callable[[int], object], seconds: float, *, probe: int = 1
+) -> int:
+    """Return how many rounds of ``work(rounds)`` take about ``seconds`` of CPU here.
 
-    Times one round, best of three (noise only ever makes a run slower).
+    Times ``work(probe)``, best of three, in CPU time of this thread
+    (:func:`time.thread_time`), not wall time: on a busy machine a wall-clock probe
+    runs slowly and would shrink the work to almost nothing.
     """
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
-        work(1)
-        best = min(best, time.perf_counter() - start)
-    return max(1, round(seconds / best))
+        start = time.thread_time()
+        work(probe)
+        best = min(best, time.thread_time() - start)
+    return max(1, round(probe * seconds / max(best, 1e-9)))
+
+
+def cpu_bound_iterations(seconds: float) -> int:
+    """Size :func:`~conc_examples.workloads.cpu_bound` to ``seconds`` of CPU time.
+
+    Like :func:`~conc_examples.workloads.calibrate`, but the probe is timed in CPU time
+    (see :func:`calibrate_rounds`), so the size does not shrink on a busy machine.
+    """
+    return calibrate_rounds(cpu_bound, seconds, probe=100_000)
 
 
 def cpu_bound_in_chunks(task: str, chunks: int, iterations: int) -> list[Span]:

@@ -13,10 +13,10 @@ each kind of work on one thread and on two, next to pure-Python work as the cont
 # %%
 # Four kinds of work
 # ------------------
-# Each is sized to about 40 ms on this machine.  One thread does it twice in a row; two
-# threads do it once each, at the same time.  If the GIL is released during the work,
-# two threads finish in about half the time (given two free CPUs; a sleep needs no CPU
-# at all).  The buffer is 1 MiB of text-like bytes.
+# Each is sized to about 40 ms of CPU time on this machine.  One thread does it twice
+# in a row; two threads do it once each, at the same time.  If the GIL is released
+# during the work, two threads finish in about half the time (given two free CPUs; a
+# sleep needs no CPU at all).  The buffer is 1 MiB of text-like bytes.
 #
 # .. literalinclude:: /../conc_examples/gil.py
 #    :pyobject: hash_rounds
@@ -31,6 +31,7 @@ from conc_examples.ceiling import measure_ceiling
 from conc_examples.gil import (
     calibrate_rounds,
     compress_rounds,
+    cpu_bound_iterations,
     hash_rounds,
     measure_interleaved,
     sample_data,
@@ -39,12 +40,12 @@ from conc_examples.machine import info, usable_cpus
 from conc_examples.plotting import bar_chart, show
 from conc_examples.results import record
 from conc_examples.timing import Timing
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.workloads import cpu_bound
 
 SECONDS = 0.04
 data = sample_data(1 << 20)
 work = {
-    "pure Python": (cpu_bound, (calibrate(SECONDS),)),
+    "pure Python": (cpu_bound, (cpu_bound_iterations(SECONDS),)),
     "sha256": (
         hash_rounds,
         (data, calibrate_rounds(lambda r: hash_rounds(data, r), SECONDS)),
