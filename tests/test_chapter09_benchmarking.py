@@ -9,7 +9,7 @@ def test_timeit_arguments_do_what_the_page_says() -> None:
     records = example("09_benchmarking/01_timeit_basics.py").records
     assert 0 < records["string_per_loop"] < 0.01  # one sort of 1000 floats: microseconds
     # Building the list costs more than sorting it: measuring it too changes the answer.
-    assert records["with_build_over_sort"] > 1.5
+    assert records["with_build_over_sort"] > 2.5
     assert records["name_error_without_globals"] is True
     # Descending input is one run for Timsort: clearly faster than random input.
     assert records["random_over_descending"] > 1.5
@@ -24,10 +24,10 @@ def test_timeit_arguments_do_what_the_page_says() -> None:
 def test_python_m_timeit_output_is_parsed() -> None:
     records = example("09_benchmarking/02_timeit_command_line.py").records
     # Membership in a set of 1000 is a hash lookup; in a list, up to 1000 comparisons.
-    assert records["list_over_set"] > 20
+    assert records["list_over_set"] > 100
     # autorange grows the loop count until a measurement lasts 0.2 s: a fast statement
     # needs many loops.
-    assert records["autorange_loops"] >= 10_000
+    assert records["autorange_loops"] >= 100_000
 
 
 def test_clocks_tell_waiting_from_computing() -> None:

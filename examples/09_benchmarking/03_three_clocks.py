@@ -128,6 +128,7 @@ show()
 #   means several CPUs were computing at once (:term:`parallelism`).
 # * Which thread is busy?  :func:`time.thread_time` inside that thread.
 #
-# Take-away: above, sleeping cost wall time but almost no CPU time, computing cost the
-# same of both, and a main thread that waited on a computing worker showed the CPU time
-# in the process's clock but almost none in its own thread's clock.
+# Take-away: above, sleeping cost wall time but almost no CPU time; computing cost CPU
+# time too (as much as wall time on a quiet machine, less when other programs had the
+# CPU for a while); and a main thread that waited on a computing worker showed the CPU
+# time in the process's clock but almost none in its own thread's clock.

@@ -115,6 +115,7 @@ for name, summary in summaries.items():
 # * The **maximum** stays on the chart as the top of the whisker, so the noise is visible
 #   rather than hidden; the **mean** is not used.
 #
-# Take-away: repeated runs of identical work spread out to the right only (above, the
-# slowest took several times the fastest); report the minimum and the median of several
-# runs, never a single run or a mean that one interruption can shift.
+# Take-away: repeated runs of identical work spread out above a floor, the minimum
+# (above, the slowest run and the fastest differ by the printed factor); report the
+# minimum and the median of several runs, never a single run or a mean that one
+# interruption can shift.

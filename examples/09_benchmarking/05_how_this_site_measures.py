@@ -89,11 +89,13 @@ record("sleep_process_time", nap.median)
 print(caption())
 
 # %%
-# For parallel work the pages draw two more lines: the ideal (the number of usable CPUs)
-# and the *measured ceiling*, the speed-up that fully independent processes reach on
-# this machine (``conc_examples.ceiling``).  On a machine whose two CPUs are one core's
-# two hardware threads, that ceiling is well below 2.
+# For parallel work the pages draw two more lines: the ideal :term:`speed-up` (the
+# number of usable CPUs) and the :term:`measured ceiling`, the speed-up that fully
+# independent processes reach on this machine (``conc_examples.ceiling``); on a machine
+# whose two CPUs are one core's two hardware threads it is well below 2.
+# :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` draws both.
 #
 # Take-away: warm up, repeat, keep the minimum, median and maximum, and draw the ideal
-# beside the measurement.  Above, four times the work took about four times the time,
-# and the whiskers show how much the runs varied around it.
+# beside the measurement.  Above, four times the work took several times as long (the
+# two ratios printed, against an ideal of 4), and the whiskers show how much the runs
+# varied around the medians.
