@@ -146,6 +146,7 @@ class SiteBrowser:
         viewport: dict[str, int] | None = None,
         record: Visit | None = None,
         settle: bool = True,
+        scale: int | None = None,
     ) -> Iterator[Page]:
         """A fresh context (cold cache, no stored theme) showing ``page``.
 
@@ -160,7 +161,7 @@ class SiteBrowser:
             color_scheme=color_scheme,  # type: ignore[arg-type]
             is_mobile=phone,
             has_touch=phone,
-            device_scale_factor=2 if phone else 1,
+            device_scale_factor=scale or (2 if phone else 1),
             accept_downloads=True,
         )
         try:

@@ -7,7 +7,9 @@ next one's output and timings.  The build fails instead, naming the example.
 
 from __future__ import annotations
 
+import html
 import multiprocessing
+import re
 import threading
 import time
 
@@ -49,6 +51,35 @@ def _add_install_note(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = source[0].replace(_DOWNLOAD_NOTE, _INSTALL_NOTE, 1)
 
 
+# sphinx-gallery's execution-times table loads jQuery, DataTables and Bootstrap from CDNs
+# (a raw HTML block before the table).  The site must work offline and tell no third
+# party who reads it, so the block goes; the table stays, as a plain table.
+_CDN_BLOCK = re.compile(
+    r"^  \.\. raw:: html\n(?:\n|    .*\n)*?(?=  \.\. list-table::)", re.M
+)
+
+# Gallery thumbnails come with an empty alt text; give each the title of its example.
+_THUMBNAIL_ALT = re.compile(
+    r"(\.\. image:: \S+_thumb\.\w+\n\s+:alt:)[ \t]*\n"
+    r"((?:(?!\.\. image::).*\n)*?"
+    r"\s*<div class=\"sphx-glr-thumbnail-title\">([^<\n]+)</div>)"
+)
+
+
+def _drop_cdn_scripts(app: Sphinx, docname: str, source: list[str]) -> None:
+    if docname.endswith("sg_execution_times"):
+        source[0] = _CDN_BLOCK.sub("", source[0])
+
+
+def _thumbnail_alt_text(app: Sphinx, docname: str, source: list[str]) -> None:
+    if docname.startswith("chapters/") and docname.endswith("/index"):
+        source[0] = _THUMBNAIL_ALT.sub(
+            lambda m: f"{m[1]} {html.unescape(m[3]).strip()}\n{m[2]}", source[0]
+        )
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("source-read", _add_install_note)
+    app.connect("source-read", _drop_cdn_scripts)
+    app.connect("source-read", _thumbnail_alt_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
