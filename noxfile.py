@@ -109,3 +109,19 @@ def lint(session: nox.Session) -> None:
     _install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=_current_python())
+def site(session: nox.Session) -> None:
+    """Browser tests of the built site (after ``nox -s docs``), in headless Chromium.
+
+    Pages, links, search, dark mode, phone layout, accessibility, downloads, figures and
+    page speed, against the site served on 127.0.0.1.  The browser is Debian's Chromium
+    (``apt-get install chromium``), never a download.  ``-- --site DIR`` tests another
+    build.
+    """
+    _install(session, "site")
+    session.run(
+        "pytest", "site_tests", *session.posargs,
+        env={"MPLBACKEND": "Agg", "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
+    )  # fmt: skip
