@@ -212,12 +212,12 @@ def echo_bytes(connection: Any) -> None:
 def add_to_counter(
     counter: Any, done: Any, index: int, times: int, start: Any, use_lock: bool
 ) -> None:
-    """Add 1 to a shared :class:`~multiprocessing.Value` ``times`` times.
+    """Add 1 to a shared :func:`~multiprocessing.Value` ``times`` times.
 
     ``counter.value += 1`` reads, adds and writes: two processes can read the same
     value and both write back value + 1.  With ``use_lock``, the value's own lock is
     held across the read and the write.  ``done[index]`` (a shared
-    :class:`~multiprocessing.Array`) records how many additions this worker made.
+    :func:`~multiprocessing.Array`) records how many additions this worker made.
     """
     start.wait(timeout=30)
     for _ in range(times):

@@ -38,7 +38,7 @@ def test_lock_keeps_lines_whole_and_logs_arrive_whole() -> None:
     library_log = records["library_log"]
     assert "[WARNING/logger-child] something looks odd" in library_log
     assert "[INFO/logger-child] process exiting with exitcode 0" in library_log
-    assert records["queued_log_lines"] == 9
+    assert records["queued_log_lines"] == 6
     assert records["queued_log_whole"] is True
 
 

@@ -64,7 +64,7 @@ if __name__ == "__main__":
     for method in methods:
         context = multiprocessing.get_context(method)
         # The warm-up run pays for one-off costs, e.g. starting the fork server.
-        costs[method] = measure(lambda c=context: start_and_join(c), repeat=5).scaled(1000)
+        costs[method] = measure(lambda c=context: start_and_join(c), repeat=3).scaled(1000)
         print(f"{method:>10}: start + join {costs[method].median:7.1f} ms (median)")
         record(f"start_join_ms[{method}]", costs[method].median)
     plotting.bar_chart(

@@ -12,7 +12,7 @@ robust pattern where children send log records to the parent, which alone writes
 # %%
 # Lines torn apart, and a lock that keeps them whole
 # --------------------------------------------------
-# Three children append lines to one file.  Each line is written in three pieces (as
+# Two children append lines to one file.  Each line is written in three pieces (as
 # when it is built up by several ``print`` calls), and a barrier releases the children
 # together so that they really run at the same time.  With a ``lock``, a child holds it
 # for a whole line:
@@ -34,7 +34,7 @@ from conc_examples.mp_workers import (
 )
 from conc_examples.results import record
 
-WRITERS = 3
+WRITERS = 2
 LINES = 40
 WHOLE_LINE = re.compile(r"(w\d): line \d+ of \1")
 
@@ -147,7 +147,7 @@ if __name__ == "__main__":
     folder.cleanup()
 
 # %%
-# All nine records arrived, whole, in one file written by one process, each naming
+# All six records arrived, whole, in one file written by one process, each naming
 # the child that logged it (the record carries ``processName`` across the queue).
 #
 # Take-away: processes that share a file, a terminal or a log need to agree who writes

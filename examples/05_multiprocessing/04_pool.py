@@ -110,7 +110,7 @@ if __name__ == "__main__":
 if __name__ == "__main__":
     from conc_examples import plotting  # under the guard: spawn children skip matplotlib
 
-    tasks = range(3000)
+    tasks = range(2000)
     in_parent = measure(lambda: list(map(square, tasks)), repeat=3).scaled(1000)
     default_chunk = -(-len(tasks) // (4 * workers))
     timings = {}

@@ -172,7 +172,7 @@ if __name__ == "__main__":
 #
 # ``Value`` and ``Array``: a few numbers in shared memory
 # -------------------------------------------------------
-# :class:`multiprocessing.Value` and :class:`multiprocessing.Array` hold C numbers in
+# :func:`multiprocessing.Value` and :func:`multiprocessing.Array` hold C numbers in
 # memory shared by the processes, with a lock each.  The lock makes each read and each
 # write safe, but ``counter.value += 1`` is a read *and* a write: another process can
 # write between them, and its addition is lost.  Two workers each add 20000, without

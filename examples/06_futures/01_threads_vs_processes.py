@@ -42,7 +42,10 @@ if __name__ == "__main__":
     cpus = usable_cpus()
     worker_counts = list(range(1, max(2, min(cpus, 4)) + 1))
     iterations = calibrate(0.3 / TASKS)
-    serial = measure(lambda: [cpu_bound(iterations) for _ in range(TASKS)], repeat=3)
+    # calibrate() has run the code already: no warm-up needed without a pool.
+    serial = measure(
+        lambda: [cpu_bound(iterations) for _ in range(TASKS)], repeat=3, warmup=0
+    )
     print(f"the job in one process, no pool: {serial}")
 
 # %%
@@ -70,7 +73,7 @@ if __name__ == "__main__":
 # --------------------------------------------
 # The ideal says 2 workers on 2 CPUs go 2x faster.  But two vCPUs may be two threads
 # of one physical core, clocks drop when more cores are busy, and other programs run
-# too.  :func:`~conc_examples.ceiling.measure_ceiling` times independent Python
+# too.  ``conc_examples.ceiling.measure_ceiling`` times independent Python
 # processes doing the same work side by side, with no pool, pickling or start method
 # involved: no parallel program here can beat it.
 

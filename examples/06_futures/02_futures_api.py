@@ -8,7 +8,7 @@ collecting results as they complete, waiting for the first one, cancelling,
 timeouts, and exceptions; then ``max_tasks_per_child``, which recycles worker
 processes.  The waiting and cancelling part uses a thread pool (the API is the same
 for both executors) with tasks that sleep a chosen time:
-:func:`~conc_examples.mp_workers.sleep_and_return`.
+``sleep_and_return``.
 
 .. literalinclude:: /../conc_examples/mp_workers.py
    :pyobject: sleep_and_return
