@@ -143,8 +143,10 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         f"{slowest.load_ms:.0f} ms"
     )
     links = sum(len(v.links) for v in visits)
+    targets = len({link for v in visits for link in v.links})
     images = sum(len(v.images) for v in visits)
     requests = sum(v.requests for v in visits)
     write(
-        f"checked: {len(visits)} pages, {links} links, {images} images, {requests} requests"
+        f"checked: {len(visits)} pages, {links} links ({targets} distinct targets),"
+        f" {images} images, {requests} requests"
     )
