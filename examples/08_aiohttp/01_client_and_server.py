@@ -198,7 +198,7 @@ asyncio.run(errors_and_timeouts())
 # --------------------
 # A 503 or a dropped connection may succeed a moment later; a 404 will not.  So retry
 # only server errors and connection failures, a bounded number of times, waiting
-# longer after each failure (exponential backoff) with some randomness (jitter), so
+# longer after each failure (exponential :term:`backoff`) with some randomness (jitter), so
 # that many clients do not all retry at the same instant.  After the last attempt, the
 # error goes to the caller.
 

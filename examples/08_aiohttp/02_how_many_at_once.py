@@ -106,7 +106,7 @@ record("ratio_100", ratio_100)
 # %%
 # A hundred concurrent requests took about as long as one.  Now a thousand, counting
 # on Linux how many connection attempts (SYN packets) the kernel dropped because the
-# server's queue was full:
+# server's :term:`listen backlog` was full:
 
 overflows_path = Path("/proc/net/netstat")
 
@@ -270,7 +270,7 @@ for kind, count in counts.items():
     print(f"  start + finish: {start_cost[kind].median:7.1f} us each (median of 3)")
     print(f"  Python objects: {objects[kind] / 1024:7.2f} KiB each (tracemalloc)")
 if thread_resident:
-    resident_kib = Timing.of([b / 1024 for b in thread_resident[:3]])
+    resident_kib = Timing.of([b / 1024 for b in thread_resident[:3]])  # no tracemalloc
     print(f"  a thread's resident memory: {resident_kib.median:.2f} KiB each (RSS growth)")
 time_ratio = start_cost["thread"].median / start_cost["coroutine"].median
 print(f"a thread takes {time_ratio:.1f}x the time of a coroutine to start and finish")

@@ -265,7 +265,7 @@ floor = asyncio.run(crawl_times([max(WORKER_COUNTS)], no_waits), debug=False)
 floor_time = floor[max(WORKER_COUNTS)].median
 
 for workers, timing in timings.items():
-    print(f"{workers:>3} workers: {timing}")
+    print(f"{workers:>3} worker{'s' if workers > 1 else ' '}: {timing}")
 print(f"floor (no slow pages, {max(WORKER_COUNTS)} workers): {floor_time:.3f} s")
 speedup = timings[max(WORKER_COUNTS)].speedup_over(timings[1])
 print(f"{max(WORKER_COUNTS)} workers are {speedup:.1f}x faster than 1")
