@@ -71,22 +71,24 @@ def split_over(pool, workers: int, total: int):
 # %%
 # Sequential, threads, processes
 # ------------------------------
-# The pools are created, and their workers started, before the
-# clock starts: this measures the work, not the start-up.  Each contender runs once per
+# The pools are created, and their workers started, before the clock starts: this
+# measures the work, not the start-up.  Each contender runs once per
 # round, so a burst of load on this shared machine hits them all alike
 # (``measure_interleaved``).  The ``__main__`` guard lets
 # ``spawn`` children import this script without running it.
 
 if __name__ == "__main__":
     TOTAL = cpu_bound_iterations(0.1)
-    KINDS = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
-    with ExitStack() as pools:  # shuts every pool down at the end of the block
-        contenders = {"sequential": lambda: cpu_bound(TOTAL)}
+    KINDS = {"processes": ProcessPoolExecutor, "threads": ThreadPoolExecutor}
+    contenders = {"sequential": lambda: cpu_bound(TOTAL)}
+    with ExitStack() as pools:  # shuts both pools down at the end of the block
         for kind, executor in KINDS.items():
+            # One pool of 4 per kind: ``w`` tasks keep ``w`` of its workers busy.
+            pool = pools.enter_context(executor(max_workers=max(WORKERS)))
+            # Sleeping tasks keep each worker busy, so the pool starts all of them now;
+            # processes first, as forking a process that runs threads is unsafe.
+            list(pool.map(time.sleep, [0.05] * max(WORKERS), timeout=60))
             for workers in WORKERS:
-                pool = pools.enter_context(executor(max_workers=workers))
-                # Sleeping tasks keep each worker busy, so the pool starts all of them.
-                list(pool.map(time.sleep, [0.05] * workers, timeout=60))
                 contenders[f"{workers} {kind}"] = split_over(pool, workers, TOTAL)
         # The ceiling (explained below) is measured in the same rounds.
         ceilings = []
