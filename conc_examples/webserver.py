@@ -38,7 +38,15 @@ from dataclasses import dataclass
 from aiohttp import web
 
 __all__ = [
+    "BROKEN",
+    "DATA",
+    "ERROR",
+    "EXTERNAL",
+    "MALFORMED",
     "MAX_DELAY",
+    "PAGE",
+    "REDIRECT",
+    "SITE_PREFIX",
     "Link",
     "Reachable",
     "Site",

@@ -45,15 +45,16 @@ def test_hundred_concurrent_requests_take_about_one_delay() -> None:
 
 def test_bigger_backlog_removes_the_syn_retry_stall() -> None:
     records = example(MANY).records
+    if records["default_overflows"] is None:
+        pytest.skip("the dropped SYNs are counted, and the trap checked, on Linux only")
+    assert records["default_overflows"] > 0
+    assert records["fixed_overflows"] == 0
     default, fixed = records["default_backlog_runs"], records["fixed_backlog_runs"]
     # Dropped SYNs are retried after one second: no run with backlog 128 beats that.
     assert min(default) >= 0.95
     # Best runs compared: on a busy machine the CPU work of 1000 requests hides part
     # of the stall in the medians.
     assert min(fixed) < min(default)
-    if records["default_overflows"] is not None:  # Linux counts the dropped SYNs
-        assert records["default_overflows"] > 0
-        assert records["fixed_overflows"] == 0
 
 
 def test_coroutines_are_lighter_than_threads() -> None:

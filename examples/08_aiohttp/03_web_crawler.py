@@ -91,7 +91,9 @@ class CrawlReport:
     seconds: float = 0.0
 
 
-async def crawl(start: str, *, workers: int, limit: int = 1000, timeout: float = 2.0):
+async def crawl(
+    start: str, *, workers: int, limit: int = 1000, timeout: float = 2.0
+) -> CrawlReport:
     report = CrawlReport()
     home = urlsplit(start)
     queue: asyncio.Queue[str] = asyncio.Queue()
