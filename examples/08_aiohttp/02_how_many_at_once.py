@@ -105,8 +105,9 @@ record("ratio_100", ratio_100)
 
 # %%
 # A hundred concurrent requests took about as long as one.  Now a thousand, counting
-# on Linux how many connection attempts (SYN packets) the kernel dropped because the
-# server's :term:`listen backlog` was full:
+# on Linux how many connection attempts (SYN packets) the kernel dropped because a
+# :term:`listen backlog` was full.  The counter covers the whole machine, so a burst
+# elsewhere at the same moment would add to it; on a quiet machine it is ours alone.
 
 overflows_path = Path("/proc/net/netstat")
 
@@ -179,8 +180,9 @@ backlog_figure = bar_chart(
 backlog_figure.axes[0].legend(loc="upper left")  # the tall bars are on the right
 
 # %%
-# With the bigger backlog no SYN is dropped, and what remains above 0.1 s is the CPU
-# time of a thousand requests and responses in one Python process.
+# With the bigger backlog the kernel has no reason to drop our SYNs (on a quiet
+# machine the count above is zero), and what remains above 0.1 s is the CPU time of a
+# thousand requests and responses in one Python process.
 #
 # Coroutines are lighter than threads
 # -----------------------------------
