@@ -36,14 +36,14 @@ def test_clocks_tell_waiting_from_computing() -> None:
     assert records["sleep[perf_counter]"] >= 0.1
     assert records["sleep[process_time]"] < 0.02
     assert records["sleep[thread_time]"] < 0.02
-    # Computing (sized to about 0.1 s): the CPU clocks move too.  On a busy machine the
-    # wall clock runs ahead (it counts waiting for a CPU), so compare with sleeping.
-    assert records["compute[process_time]"] > 0.02
+    # Computing (sized to about 0.1 s of CPU time): the CPU clocks move too.  On a busy
+    # machine the wall clock runs ahead (it counts waiting for a CPU).
+    assert records["compute[process_time]"] > 0.04
     assert records["compute[process_time]"] > 5 * records["sleep[process_time]"]
-    assert records["compute[thread_time]"] > 0.02
+    assert records["compute[thread_time]"] > 0.04
     # A main thread waiting on a computing worker: the process's clock counts the
     # worker's CPU, the main thread's own clock does not.
-    assert records["worker[process_time]"] > 0.02
+    assert records["worker[process_time]"] > 0.04
     assert records["worker[thread_time]"] < 0.02
     assert records["worker[process_time]"] > 3 * records["worker[thread_time]"]
 
