@@ -67,6 +67,7 @@ def test_coroutines_are_lighter_than_threads() -> None:
     assert records["objects_ratio_thread_over_coroutine"] > 1.5
     if "thread_resident_kib" in records:
         assert records["thread_resident_kib"] > 4  # at least a page of stack each
+        assert records["thread_address_space_mib"] > 0.5  # a stack reserved for each
 
 
 @pytest.fixture(scope="module")

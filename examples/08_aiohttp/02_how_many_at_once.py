@@ -198,11 +198,13 @@ COROUTINES, THREADS = 10_000, 1_000
 statm = Path("/proc/self/statm")
 
 
-def resident_bytes() -> int | None:
-    """Resident memory of this process (Linux), or None where /proc is missing."""
+def memory_bytes() -> tuple[int, int] | None:
+    """Address space and resident memory of this process (Linux), else None."""
     if not statm.exists():
         return None
-    return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    size, resident = statm.read_text().split()[:2]
+    page = os.sysconf("SC_PAGE_SIZE")
+    return int(size) * page, int(resident) * page
 
 
 def start_coroutines(count: int) -> tuple[float, int]:
@@ -228,23 +230,24 @@ def start_coroutines(count: int) -> tuple[float, int]:
     return asyncio.run(main(), debug=False)
 
 
-thread_resident: list[float] = []
+thread_memory: list[tuple[float, float]] = []  # per thread: address space, resident
 
 
 def start_threads(count: int) -> tuple[float, int]:
     """Seconds to start ``count`` waiting threads and join them; how many ran."""
     release = threading.Event()
-    memory_before, start = resident_bytes(), time.perf_counter()
+    memory_before, start = memory_bytes(), time.perf_counter()
     threads = [threading.Thread(target=release.wait, args=(30,)) for _ in range(count)]
     for thread in threads:
         thread.start()  # returns once the thread runs
-    memory_alive = resident_bytes()
+    memory_alive = memory_bytes()
     alive = sum(thread.is_alive() for thread in threads)
     release.set()
     for thread in threads:
         thread.join(timeout=30)
     if memory_before is not None and memory_alive is not None:
-        thread_resident.append((memory_alive - memory_before) / count)
+        (size_0, resident_0), (size_1, resident_1) = memory_before, memory_alive
+        thread_memory.append(((size_1 - size_0) / count, (resident_1 - resident_0) / count))
     return time.perf_counter() - start, alive
 
 
@@ -271,17 +274,23 @@ for kind, count in counts.items():
     print(f"{count:>6,} {kind}s, all alive at once: {min(a for _, a in runs[kind]):,}")
     print(f"  start + finish: {start_cost[kind].median:7.1f} us each (median of 3)")
     print(f"  Python objects: {objects[kind] / 1024:7.2f} KiB each (tracemalloc)")
-if thread_resident:
-    resident_kib = Timing.of([b / 1024 for b in thread_resident[:3]])  # no tracemalloc
-    print(f"  a thread's resident memory: {resident_kib.median:.2f} KiB each (RSS growth)")
+if thread_memory:
+    first_three = thread_memory[:3]  # the runs without tracemalloc
+    resident_kib = Timing.of([resident / 1024 for _, resident in first_three])
+    reserved_mib = Timing.of([size / 2**20 for size, _ in first_three])
+    print(f"  resident memory: {resident_kib.median:7.2f} KiB each (RSS growth)")
+    print(
+        f"  address space:   {reserved_mib.median:7.2f} MiB each (reserved, mostly stack)"
+    )
 time_ratio = start_cost["thread"].median / start_cost["coroutine"].median
 print(f"a thread takes {time_ratio:.1f}x the time of a coroutine to start and finish")
 record("alive_coroutines", min(a for _, a in runs["coroutine"]))
 record("alive_threads", min(a for _, a in runs["thread"]))
 record("time_ratio_thread_over_coroutine", time_ratio)
 record("objects_ratio_thread_over_coroutine", objects["thread"] / objects["coroutine"])
-if thread_resident:
+if thread_memory:
     record("thread_resident_kib", resident_kib.median)
+    record("thread_address_space_mib", reserved_mib.median)
 
 bar_chart(
     {f"one of {count:,} {kind}s": start_cost[kind] for kind, count in counts.items()},
@@ -291,15 +300,16 @@ bar_chart(
 memory_bars = {
     f"{kind}:\nPython objects": Timing.of([objects[kind] / 1024]) for kind in counts
 }
-if thread_resident:
+if thread_memory:
     memory_bars["thread:\nresident (RSS)"] = resident_kib
 bar_chart(memory_bars, title="Memory of one waiting coroutine or thread", ylabel="KiB each")
 show()
 
 # %%
-# Even the resident memory understates a thread's cost: each one also reserves its own
-# stack address space (8 MiB by default on Linux) and a kernel task, and the kernel
-# caps how many threads a process may have.
+# Even the resident memory understates a thread's cost: each one also reserves address
+# space for its stack (the megabytes printed above, the ``ulimit -s`` default on
+# Linux), is a task the kernel schedules, and counts against the kernel's cap on
+# threads.
 #
 # Take-away: a hundred concurrent requests take about as long as one (the ratio
 # printed above).  A thousand hit the listen backlog first: 128 by default, capped by
