@@ -26,6 +26,7 @@ __all__ = [
     "compress_rounds",
     "cpu_bound_in_chunks",
     "cpu_bound_iterations",
+    "cpus_in_use",
     "hash_rounds",
     "measure_interleaved",
     "sample_data",
@@ -87,6 +88,20 @@ def cpu_bound_iterations(seconds: float) -> int:
     (see :func:`calibrate_rounds`), so the size does not shrink on a busy machine.
     """
     return calibrate_rounds(cpu_bound, seconds, probe=100_000)
+
+
+def cpus_in_use(func: Callable[[], object]) -> float:
+    """Run ``func()`` once; return this process's CPU seconds per wall-clock second.
+
+    All threads of the process count, child processes do not.  Under the GIL,
+    pure-Python threads cannot exceed about 1.0 however many CPUs are free; threads in
+    C code that releases the GIL can reach the number of CPUs.  A busy machine only
+    lowers the figure, so "at most 1" stays true under load.
+    """
+    cpu, wall = time.process_time(), time.perf_counter()
+    func()
+    wall = time.perf_counter() - wall
+    return (time.process_time() - cpu) / wall if wall > 0 else 0.0
 
 
 def cpu_bound_in_chunks(task: str, chunks: int, iterations: int) -> list[Span]:

@@ -26,24 +26,28 @@ def test_threads_do_not_speed_up_pure_python_but_processes_do() -> None:
     records = example("04_gil/02_cpu_bound_and_the_gil.py").records
     if not records["gil_enabled"]:
         pytest.skip("free-threaded build with the GIL off: threads may scale")
-    # Best run against best run: the steadiest figure when the machine is busy.
-    assert records["thread_speedup_2_best"] < 1.5
+    # A speed-up needs more than one CPU second per second; under the GIL, pure-Python
+    # threads never get it, and a busy machine only lowers the figure.
+    assert all(cpus < 1.15 for cpus in records["threads_cpus_in_use"])
     # Threads take turns; the timeline shows about one running at a time.
     assert records["busy_threads"] < 1.3
+    # The wall-clock speed-up (strictly < 1.2x on a quiet machine), with a margin for
+    # bursts of load from other programs.
+    assert records["thread_speedup_2_best"] < 1.6
     # Processes can only beat threads where the machine has a second CPU to give.
-    if records["ceiling_2"] > 1.4:
+    if records["ceiling_2"] > 1.6:
         assert records["process_speedup_2_best"] > records["thread_speedup_2_best"]
-        assert records["process_share_of_ceiling_2"] > 0.6
+        assert records["process_share_of_ceiling_2"] > 0.5
 
 
 def test_work_that_releases_the_gil_speeds_up_with_threads() -> None:
     records = example("04_gil/03_work_that_releases_the_gil.py").records
     assert records["speedup_2_threads[sleep]"] > 1.5
+    if records["gil_enabled"]:
+        # The control: pure-Python threads never use more than one CPU at a time.
+        assert records["cpus_in_use_2_threads[pure Python]"] < 1.15
     # Hashing and compressing need a second free CPU to gain from a second thread; on
-    # the shared machine the load changes between the ceiling and the threads.
-    if records["ceiling_2"] > 1.5:
+    # the shared machine the load changes from one second to the next.
+    if records["ceiling_2"] > 1.6:
         best = max(records["speedup_2_threads[sha256]"], records["speedup_2_threads[zlib]"])
         assert best > 1.1
-    if records["gil_enabled"]:
-        # The control: pure Python gains far less than the GIL-releasing C code.
-        assert records["speedup_2_threads[pure Python]"] < 1.5

@@ -28,6 +28,7 @@ from conc_examples.gil import (
     busy_workers,
     cpu_bound_in_chunks,
     cpu_bound_iterations,
+    cpus_in_use,
     measure_interleaved,
     uninterrupted,
 )
@@ -81,10 +82,11 @@ if __name__ == "__main__":
     TOTAL = cpu_bound_iterations(0.1)
     KINDS = {"processes": ProcessPoolExecutor, "threads": ThreadPoolExecutor}
     contenders = {"sequential": lambda: cpu_bound(TOTAL)}
+    pool_of = {}
     with ExitStack() as pools:  # shuts both pools down at the end of the block
         for kind, executor in KINDS.items():
             # One pool of 4 per kind: ``w`` tasks keep ``w`` of its workers busy.
-            pool = pools.enter_context(executor(max_workers=max(WORKERS)))
+            pool = pool_of[kind] = pools.enter_context(executor(max_workers=max(WORKERS)))
             # Sleeping tasks keep each worker busy, so the pool starts all of them now;
             # processes first, as forking a process that runs threads is unsafe.
             list(pool.map(time.sleep, [0.05] * max(WORKERS), timeout=60))
@@ -96,11 +98,18 @@ if __name__ == "__main__":
             measure_ceiling(2, TOTAL // 2, repeat=1)
         )
         timings = measure_interleaved(contenders, repeat=3, warmup=0)
+        # One more run per thread count, counting CPU seconds per wall-clock second.
+        cpus = {w: cpus_in_use(split_over(pool_of["threads"], w, TOTAL)) for w in WORKERS}
     del timings["ceiling"]  # its own runs are inside each Ceiling
     sequential = timings["sequential"]
     results = {kind: [timings[f"{w} {kind}"] for w in WORKERS] for kind in KINDS}
     for name, timing in timings.items():
         print(f"{name:<11}: {timing} -> {timing.speedup_over(sequential):.2f}x")
+    print(
+        "CPU seconds per second used by 1, 2, 4 threads:",
+        [round(c, 2) for c in cpus.values()],
+    )
+    record("threads_cpus_in_use", list(cpus.values()))
 
 # %%
 # A plot needs its ideal: ``min(workers, CPUs)``, and what this machine can really
@@ -144,8 +153,10 @@ if __name__ == "__main__":
 
 # %%
 # On a GIL build the threads line stays at about 1x, whatever the number of threads:
-# only one of them runs at a time.  The processes line climbs towards the measured
-# ceiling.  (On a free-threaded build with the GIL off, threads would climb too.)
+# only one of them runs at a time.  The CPU seconds per second printed above say the
+# same from the inside: with 1, 2 or 4 threads the process used at most about one CPU.
+# The processes line climbs towards the measured ceiling.  (On a free-threaded build
+# with the GIL off, threads would climb too, and use more than one CPU.)
 #
 # Who ran when: a timeline
 # ------------------------

@@ -32,6 +32,7 @@ from conc_examples.gil import (
     calibrate_rounds,
     compress_rounds,
     cpu_bound_iterations,
+    cpus_in_use,
     hash_rounds,
     measure_interleaved,
     sample_data,
@@ -89,6 +90,8 @@ with ThreadPoolExecutor(max_workers=2) as pool:
     units = work["pure Python"][1][0]
     contenders["ceiling"] = lambda: ceilings.append(measure_ceiling(2, units, repeat=1))
     timings = measure_interleaved(contenders, repeat=3, warmup=1)
+    # One more run of two threads each, counting CPU seconds per wall-clock second.
+    cpus = {name: cpus_in_use(contenders[(name, 2)]) for name in work}
 ceiling = Ceiling(
     2,
     alone=Timing.of([run for c in ceilings for run in c.alone.runs]),
@@ -105,6 +108,8 @@ for name in work:
         f" -> {speedups[name].median:.2f}x"
     )
     record(f"speedup_2_threads[{name}]", speedups[name].median)
+    record(f"cpus_in_use_2_threads[{name}]", cpus[name])
+print("CPU seconds per second with 2 threads:", {k: round(v, 2) for k, v in cpus.items()})
 record("gil_enabled", info().gil_enabled)
 print(f"for comparison, {ceiling}")
 record("ceiling_2", ceiling.speedup)
@@ -121,12 +126,13 @@ show()
 # %%
 # Hashing, compressing and sleeping got faster with a second thread: while one thread
 # was inside C code that had released the GIL, the other could run.  The pure-Python
-# loop did not: its two threads took turns holding the GIL, so two threads took as long
-# as one.  (On a free-threaded build with the GIL off, it would speed up too; the
-# caption says which build drew this figure.)  The CPU-heavy bars cannot beat what two
-# independent processes reach on this machine (printed above): a second thread helps
-# only if a second CPU is free.  The sleep bar needs no CPU and reaches about 2x
-# anyway.
+# loop did not: its two threads took turns holding the GIL, so two threads took as
+# long as one and used at most one CPU second per second (printed above), where the
+# hashing and compressing threads could use more.  (On a free-threaded build with the
+# GIL off, pure Python would speed up too; the caption says which build drew this
+# figure.)  The CPU-heavy bars cannot beat what two independent processes reach on
+# this machine (printed above): a second thread helps only if a second CPU is free.
+# The sleep bar needs no CPU and reaches about 2x anyway.
 #
 # Take-away: threads do speed up CPU-heavy work when that work runs in C code that
 # releases the GIL (hashlib, zlib, NumPy and many more do); for pure-Python
