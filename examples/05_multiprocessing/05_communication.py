@@ -63,49 +63,6 @@ if __name__ == "__main__":
 # second queue; we take it *before* joining, because a process that has put data on a
 # queue does not end until that data has been taken.
 #
-# ``JoinableQueue``: wait until the work is done
-# ----------------------------------------------
-# With a :class:`~multiprocessing.JoinableQueue` each worker calls ``task_done()`` for
-# every item it takes, and ``join()`` returns when every item put has been marked
-# done: the parent can wait for a batch while the workers stay alive for the next.
-#
-# .. literalinclude:: /../conc_examples/mp_workers.py
-#    :pyobject: joinable_worker
-
-if __name__ == "__main__":
-    tasks, results = multiprocessing.JoinableQueue(), multiprocessing.Queue()
-    workers = [
-        multiprocessing.Process(
-            target=mp_workers.joinable_worker, args=(tasks, results), name=f"worker-{n}"
-        )
-        for n in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    for item in range(10):
-        tasks.put(item)
-    # join() has no timeout; a thread that we wait for with one bounds the wait.
-    waiter = threading.Thread(target=tasks.join, name="batch-waiter", daemon=True)
-    waiter.start()
-    waiter.join(timeout=30)
-    if waiter.is_alive():
-        raise SystemExit("the batch was not done within 30 s")
-    batch = [results.get(timeout=30) for _ in range(10)]
-    for _ in workers:
-        tasks.put(None)
-    for worker in workers:
-        worker.join(timeout=30)
-    for q in (tasks, results):
-        close_queue(q)
-    by_worker = {w.name: sorted(s for name, s in batch if name == w.name) for w in workers}
-    for name, squares in by_worker.items():
-        print(f"{name} squared into {squares}")
-    record("joinable_results", sorted(s for _, s in batch))
-
-# %%
-# ``join()`` returned once all ten items were done; which worker took which item is
-# a matter of timing.
-#
 # A ``Pipe``: two ends, two processes
 # -----------------------------------
 # :func:`multiprocessing.Pipe` returns two connected
@@ -334,7 +291,50 @@ if __name__ == "__main__":
 # The child's two items came off the stack before the parent's older one, and a client
 # without the key was turned away before it could send anything.
 #
+# Back to queues: ``JoinableQueue`` waits until the work is done
+# --------------------------------------------------------------
+# With a :class:`~multiprocessing.JoinableQueue` each worker calls ``task_done()`` for
+# every item it takes, and ``join()`` returns when every item put has been marked
+# done: the parent can wait for a batch while the workers stay alive for the next.
+#
+# .. literalinclude:: /../conc_examples/mp_workers.py
+#    :pyobject: joinable_worker
+
+if __name__ == "__main__":
+    tasks, results = multiprocessing.JoinableQueue(), multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(
+            target=mp_workers.joinable_worker, args=(tasks, results), name=f"worker-{n}"
+        )
+        for n in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for item in range(10):
+        tasks.put(item)
+    # join() has no timeout; a thread that we wait for with one bounds the wait.
+    waiter = threading.Thread(target=tasks.join, name="batch-waiter", daemon=True)
+    waiter.start()
+    waiter.join(timeout=30)
+    if waiter.is_alive():
+        raise SystemExit("the batch was not done within 30 s")
+    batch = [results.get(timeout=30) for _ in range(10)]
+    for _ in workers:
+        tasks.put(None)
+    for worker in workers:
+        worker.join(timeout=30)
+    for q in (tasks, results):
+        close_queue(q)
+    by_worker = {w.name: sorted(s for name, s in batch if name == w.name) for w in workers}
+    for name, squares in by_worker.items():
+        print(f"{name} squared into {squares}")
+    record("joinable_results", sorted(s for _, s in batch))
+
+# %%
+# ``join()`` returned once all ten items were done; which worker took which item is
+# a matter of timing.
+#
 # Take-away: queues and pipes copy what they carry, at a fixed price per message plus
 # a price per byte (the plot); shared memory and ``Value``/``Array`` avoid the copy but
 # need locks for read-modify-write; a manager shares whole objects through a server,
-# guarded by its ``authkey``.
+# guarded by its ``authkey``; a ``JoinableQueue`` tells the parent when work is done.

@@ -20,10 +20,11 @@ ceiling.
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: cpu_bound
 
+import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from conc_examples.ceiling import measure_ceiling
-from conc_examples.machine import caption, gil_enabled, usable_cpus
+from conc_examples.machine import caption, gil_enabled, start_method, usable_cpus
 from conc_examples.results import record
 from conc_examples.timing import measure
 from conc_examples.workloads import calibrate, cpu_bound
@@ -53,15 +54,26 @@ if __name__ == "__main__":
 # --------------------------
 # Each pool is created once per worker count, and a warm-up run starts its workers,
 # so the timings measure the work and the hand-offs, not the start-up.
+#
+# A process pool runs a thread in the parent to feed its workers, and forking a
+# process that runs threads can deadlock the child (Python 3.12+ warns about it).
+# So where the default start method is ``fork``, the process pools here get a
+# ``forkserver`` context, which forks from a clean single-threaded server instead:
+# what Python 3.14 does by default on Linux.
 
 if __name__ == "__main__":
-    timings: dict[str, list] = {"ThreadPoolExecutor": [], "ProcessPoolExecutor": []}
+    context = multiprocessing.get_context(
+        "forkserver" if start_method() == "fork" else None
+    )
+    print(f"process pools start their workers with {context.get_start_method()!r}")
+    make_pool = {
+        "ThreadPoolExecutor": lambda n: ThreadPoolExecutor(max_workers=n),
+        "ProcessPoolExecutor": lambda n: ProcessPoolExecutor(n, mp_context=context),
+    }
+    timings: dict[str, list] = {name: [] for name in make_pool}
     for workers in worker_counts:
-        for name, pool_class in [
-            ("ThreadPoolExecutor", ThreadPoolExecutor),
-            ("ProcessPoolExecutor", ProcessPoolExecutor),
-        ]:
-            with pool_class(max_workers=workers) as pool:
+        for name, pool_of in make_pool.items():
+            with pool_of(workers) as pool:
                 took = measure(lambda p=pool: run_job(p, iterations), repeat=3)
             timings[name].append(took)
             speedup = took.speedup_over(serial)

@@ -20,6 +20,7 @@ for both executors) with tasks that sleep a chosen time:
 # :func:`~concurrent.futures.as_completed` yields futures in the order they finish,
 # whatever the order they were submitted in.
 
+import multiprocessing
 import time
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -29,6 +30,7 @@ from concurrent.futures import (
     wait,
 )
 
+from conc_examples.machine import start_method
 from conc_examples.mp_workers import reciprocal, sleep_and_return
 from conc_examples.results import record
 from conc_examples.workloads import whoami
@@ -104,7 +106,12 @@ if __name__ == "__main__":
 #    :pyobject: reciprocal
 
 if __name__ == "__main__":
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # Threads have run in this process, so it must not fork (the previous page says
+    # why): where fork is the default, a forkserver context forks from a clean server.
+    context = multiprocessing.get_context(
+        "forkserver" if start_method() == "fork" else None
+    )
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         futures = {x: pool.submit(reciprocal, x) for x in (4, 0)}
         for x, future in futures.items():
             error = future.exception(timeout=30)
@@ -132,11 +139,11 @@ if __name__ == "__main__":
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: whoami
 #
-# Without an ``mp_context``, such a pool starts its workers with ``spawn``: ``fork``
-# is refused, because replacing a worker would fork a process that runs threads.
+# ``fork`` is refused here (a replacement worker would be forked from a process that
+# runs threads); without an ``mp_context`` such a pool uses ``spawn``.
 
 if __name__ == "__main__":
-    with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=2) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=2) as pool:
         pids = [pool.submit(whoami).result(timeout=60)["pid"] for _ in range(6)]
     print(f"six tasks, two per worker, ran in pids {pids}")
     print(f"{len(set(pids))} different worker processes")

@@ -22,7 +22,10 @@ and ends with the other emergency: the user pressing Ctrl-C.
 # .. literalinclude:: /../conc_examples/mp_workers.py
 #    :pyobject: process_item
 #
-# First a pool with one worker, whose only task kills it:
+# First a pool with one worker, whose only task kills it.  The pools get a
+# ``forkserver`` context where the default is ``fork``: each pool runs threads in this
+# process, and a process that runs threads must not fork (see
+# :doc:`01_threads_vs_processes`).
 
 import multiprocessing
 import tempfile
@@ -32,6 +35,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from conc_examples.machine import start_method
 from conc_examples.mp_workers import process_item, sleep_and_return
 from conc_examples.results import record
 
@@ -40,9 +44,12 @@ DOOMED = {7: "exit"}
 
 
 if __name__ == "__main__":
+    context = multiprocessing.get_context(
+        "forkserver" if start_method() == "fork" else None
+    )
     ledger_folder = tempfile.TemporaryDirectory()
     ledger = ledger_folder.name
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         killed = pool.submit(process_item, 0, 1, {0: "kill"}, ledger)
         error = killed.exception(timeout=60)
         print(f"the task's future: {type(error).__name__}: {error}")
@@ -62,10 +69,15 @@ if __name__ == "__main__":
 # into results and failures.
 
 
-def run_attempt(items: list[int], attempt: int, ledger: str) -> tuple[dict, list[int]]:
+def run_attempt(
+    items: list[int],
+    attempt: int,
+    ledger: str,
+    context: multiprocessing.context.BaseContext,
+) -> tuple[dict, list[int]]:
     """Run ``items`` on a fresh pool; return {item: result} and the items that failed."""
     results, failed = {}, []
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         futures = {pool.submit(process_item, i, attempt, DOOMED, ledger): i for i in items}
         for future in as_completed(futures, timeout=60):
             item = futures[future]
@@ -77,7 +89,7 @@ def run_attempt(items: list[int], attempt: int, ledger: str) -> tuple[dict, list
 
 
 if __name__ == "__main__":
-    done, failed = run_attempt(ITEMS, attempt=1, ledger=ledger)
+    done, failed = run_attempt(ITEMS, attempt=1, ledger=ledger, context=context)
     print(f"attempt 1: {len(done)} items done, {len(failed)} failed: {failed}")
     record("failed_first", len(failed))
 
@@ -93,7 +105,7 @@ if __name__ == "__main__":
 # item written exactly once, with the right value.
 
 if __name__ == "__main__":
-    retried, still_failed = run_attempt(failed, attempt=2, ledger=ledger)
+    retried, still_failed = run_attempt(failed, attempt=2, ledger=ledger, context=context)
     print(f"attempt 2: {len(retried)} items done, {len(still_failed)} failed")
     done.update(retried)
 
@@ -126,7 +138,7 @@ if __name__ == "__main__":
 # the :exc:`KeyboardInterrupt` ourselves, as Ctrl-C would, after two results.
 
 if __name__ == "__main__":
-    pool = ProcessPoolExecutor(max_workers=2)
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
     futures = [pool.submit(sleep_and_return, 0.2) for _ in range(20)]
     started = time.perf_counter()
     try:
