@@ -66,9 +66,9 @@ record("threads_after_join", threading.active_count())
 # Daemon or not: what happens at exit
 # -----------------------------------
 # When the main thread reaches the end of the program, Python *waits* for every
-# non-daemon thread to finish before it exits.  A *daemon* thread is not waited for: it
-# is stopped wherever it is, without running its ``finally`` blocks or flushing what
-# it meant to write.  To watch that, we need a program that really exits, so a child
+# non-daemon thread to finish before it exits.  A :term:`daemon thread` is not waited
+# for: it is stopped wherever it is, without running its ``finally`` blocks or
+# flushing what it meant to write.  To watch that, we need a program that really exits, so a child
 # Python process runs the code below, and we print what it wrote.
 
 CHILD = """

@@ -7,7 +7,7 @@ on a :class:`queue.Queue`, another *gets* it.  The queue does all the locking, s
 neither side needs a lock of its own.  This page builds a producer and two consumers,
 stops them with a sentinel, waits for the work with ``task_done``/``join``, shows the
 order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and ends with
-:meth:`queue.Queue.shutdown`, the Python 3.13 way of saying "no more work".
+``Queue.shutdown()``, the Python 3.13 way of saying "no more work".
 """
 
 # %%
@@ -123,8 +123,8 @@ record("orders", orders)
 # %%
 # Stopping consumers: ``shutdown()`` (Python 3.13+) and sentinels (3.11, 3.12)
 # ----------------------------------------------------------------------------
-# Python 3.13 added :meth:`queue.Queue.shutdown`: after it, ``put`` raises
-# :exc:`queue.ShutDown` at once, and ``get`` raises it once the queue is empty, so every
+# Python 3.13 added ``Queue.shutdown()``: after it, ``put`` raises
+# ``queue.ShutDown`` at once, and ``get`` raises it once the queue is empty, so every
 # consumer (however many) stops after the last item without a sentinel.
 # ``shutdown(immediate=True)`` drops what is left instead.  On older Pythons the
 # sentinel above is the way; this code picks whichever this Python has.

@@ -13,7 +13,7 @@ the machine's own ceiling, and a timeline of who ran when.
 # %%
 # Which Python is this?
 # ---------------------
-# Python 3.13 added an optional *free-threaded* build (``python3.13t``) that can run
+# Python 3.13 added an optional :term:`free-threaded build` (``python3.13t``) that can run
 # without the GIL.  ``sys._is_gil_enabled()`` (3.13+) says whether the GIL is on right
 # now; on older versions there is always a GIL.  Every number on this page comes from
 # the build printed here, and the caption under each figure says it again.
@@ -45,7 +45,7 @@ print(f"switch interval: {sys.getswitchinterval() * 1000:.1f} ms")
 record("gil_enabled", gil_enabled())
 
 # %%
-# The *switch interval* is how long a thread may keep the GIL while another thread
+# The :term:`switch interval` is how long a thread may keep the GIL while another thread
 # waits for it; then the holder is asked to drop it, and the waiting thread gets a
 # turn.  Threads doing pure-Python work therefore take turns every few milliseconds.
 # A thread that waits for I/O or sleeps drops the GIL at once.
@@ -113,10 +113,10 @@ if __name__ == "__main__":
 
 # %%
 # A plot needs its ideal: ``min(workers, CPUs)``, and what this machine can really
-# reach: two independent Python processes, each running half the work with nothing to
-# share (``measure_ceiling``, run once per round above).  Two vCPUs may be two halves
-# of one core, and a busy machine gives less, so the measured ceiling is the fair bar
-# for processes.
+# reach, the :term:`measured ceiling`: two independent Python processes, each running
+# half the work with nothing to share (run once per round above).  Two vCPUs may be
+# two halves of one core, and a busy machine gives less, so the measured ceiling is the
+# fair bar for processes.
 
 if __name__ == "__main__":
     ceiling = Ceiling(
