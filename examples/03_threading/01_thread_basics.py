@@ -68,8 +68,8 @@ record("threads_after_join", threading.active_count())
 # When the main thread reaches the end of the program, Python *waits* for every
 # non-daemon thread to finish before it exits.  A :term:`daemon thread` is not waited
 # for: it is stopped wherever it is, without running its ``finally`` blocks or
-# flushing what it meant to write.  To watch that, we need a program that really exits, so a child
-# Python process runs the code below, and we print what it wrote.
+# flushing what it meant to write.  To watch that, we need a program that really
+# exits, so a child Python process runs the code below, and we print what it wrote.
 
 CHILD = """
 import threading, time
