@@ -15,21 +15,24 @@ ceiling.
 # The job
 # -------
 # Twelve equal tasks of pure-Python arithmetic (twelve divides evenly among 1, 2, 3 or
-# 4 workers), sized so that the whole job takes about 0.3 s in one process:
+# 4 workers), sized so that the whole job takes about 0.2 s in one process:
 #
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: cpu_bound
 
 import multiprocessing
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 
-from conc_examples.ceiling import measure_ceiling
+from conc_examples.ceiling import Ceiling, measure_ceiling
 from conc_examples.machine import caption, gil_enabled, start_method, usable_cpus
 from conc_examples.results import record
-from conc_examples.timing import measure
+from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
 TASKS = 12
+ROUNDS = 5  # the median of five shrugs off two disturbed rounds
 
 
 def run_job(executor: Executor, iterations: int) -> list[int]:
@@ -42,57 +45,86 @@ if __name__ == "__main__":
     print(caption())
     cpus = usable_cpus()
     worker_counts = list(range(1, max(2, min(cpus, 4)) + 1))
-    iterations = calibrate(0.3 / TASKS)
-    # calibrate() has run the code already: no warm-up needed without a pool.
-    serial = measure(
-        lambda: [cpu_bound(iterations) for _ in range(TASKS)], repeat=3, warmup=0
-    )
-    print(f"the job in one process, no pool: {serial}")
+    iterations = calibrate(0.2 / TASKS)
 
 # %%
-# Both pools, 1 to N workers
-# --------------------------
-# Each pool is created once per worker count, and a warm-up run starts its workers,
-# so the timings measure the work and the hand-offs, not the start-up.
+# Both pools, 1 to N workers, and the ceiling
+# -------------------------------------------
+# All the pools are created first, and a warm-up run starts their workers, so the
+# timings measure the work and the hand-offs, not the start-up.
 #
 # A process pool runs a thread in the parent to feed its workers, and forking a
 # process that runs threads can deadlock the child (Python 3.12+ warns about it).
 # So where the default start method is ``fork``, the process pools here get a
 # ``forkserver`` context, which forks from a clean single-threaded server instead:
 # what Python 3.14 does by default on Linux.
+#
+# The ideal says 2 workers on 2 CPUs go 2x faster.  But two vCPUs may be two threads
+# of one physical core, clocks drop when more cores are busy, and other programs run
+# too.  ``conc_examples.ceiling.measure_ceiling`` times independent Python processes
+# doing the same work side by side, with no pool, pickling or start method involved:
+# no parallel program here can beat it.
+#
+# Each round times the job once without a pool, once on every pool, and the ceiling
+# once, in turn: whatever else the machine is doing then slows all of them alike,
+# instead of spoiling one.
+
+
+def serial_job(iterations: int) -> list[int]:
+    """The same twelve tasks, one after another in this thread: the baseline."""
+    return [cpu_bound(iterations) for _ in range(TASKS)]
+
 
 if __name__ == "__main__":
     context = multiprocessing.get_context(
         "forkserver" if start_method() == "fork" else None
     )
     print(f"process pools start their workers with {context.get_start_method()!r}")
-    make_pool = {
-        "ThreadPoolExecutor": lambda n: ThreadPoolExecutor(max_workers=n),
-        "ProcessPoolExecutor": lambda n: ProcessPoolExecutor(n, mp_context=context),
-    }
-    timings: dict[str, list] = {name: [] for name in make_pool}
-    for workers in worker_counts:
-        for name, pool_of in make_pool.items():
-            with pool_of(workers) as pool:
-                took = measure(lambda p=pool: run_job(p, iterations), repeat=3)
-            timings[name].append(took)
-            speedup = took.speedup_over(serial)
-            print(f"{name:>19}, {workers} workers: {took.median:.3f} s, {speedup:.2f}x")
-            record(f"speedup[{name}][{workers}]", speedup)
+    with ExitStack() as pools_to_close:
+        pools = {
+            (name, workers): pools_to_close.enter_context(pool)
+            for workers in worker_counts
+            for name, pool in [
+                ("ThreadPoolExecutor", ThreadPoolExecutor(workers)),
+                ("ProcessPoolExecutor", ProcessPoolExecutor(workers, mp_context=context)),
+            ]
+        }
+        for pool in pools.values():
+            run_job(pool, iterations)  # warm-up: starts every worker
+        jobs = {"serial": lambda: serial_job(iterations)} | {
+            key: lambda p=pool: run_job(p, iterations) for key, pool in pools.items()
+        }
+        runs: dict = {key: [] for key in jobs}
+        ceilings = []
+        for _ in range(ROUNDS):
+            for key, job in jobs.items():
+                started = time.perf_counter()
+                job()
+                runs[key].append(time.perf_counter() - started)
+            ceilings.append(measure_ceiling(2, iterations * TASKS // 2, repeat=1))
+
+    serial = Timing.of(runs.pop("serial"))
+    print(f"the job in one process, no pool: {serial}")
+    timings: dict[str, list[Timing]] = {"ThreadPoolExecutor": [], "ProcessPoolExecutor": []}
+    for (name, workers), durations in runs.items():
+        took = Timing.of(durations)
+        timings[name].append(took)
+        speedup = took.speedup_over(serial)
+        print(f"{name:>19}, {workers} workers: {took.median:.3f} s, {speedup:.2f}x")
+        record(f"speedup[{name}][{workers}]", speedup)
+    ceiling = Ceiling(
+        2,
+        alone=Timing.of([run for c in ceilings for run in c.alone.runs]),
+        together=Timing.of([run for c in ceilings for run in c.together.runs]),
+    )
+    print(ceiling)
 
 # %%
-# The ceiling: what this machine can do at all
-# --------------------------------------------
-# The ideal says 2 workers on 2 CPUs go 2x faster.  But two vCPUs may be two threads
-# of one physical core, clocks drop when more cores are busy, and other programs run
-# too.  ``conc_examples.ceiling.measure_ceiling`` times independent Python
-# processes doing the same work side by side, with no pool, pickling or start method
-# involved: no parallel program here can beat it.
+# How close each pool comes
+# -------------------------
 
 if __name__ == "__main__":
     two = worker_counts.index(2)
-    ceiling = measure_ceiling(2, iterations * TASKS // 2)
-    print(ceiling)
     processes_at_2 = timings["ProcessPoolExecutor"][two].speedup_over(serial)
     threads_at_2 = timings["ThreadPoolExecutor"][two].speedup_over(serial)
     share = processes_at_2 / ceiling.speedup
