@@ -167,7 +167,7 @@ for thread in pollers:
 stopped_within = time.perf_counter() - asked_to_stop
 start_spread = max(started_at) - min(started_at)
 print(f"the three pollers started within {start_spread * 1000:.2f} ms of each other")
-print(f"polls in 0.3 s: {polls}")
+print(f"polls in 0.3 s: {dict(sorted(polls.items()))}")
 print(f"all three stopped {stopped_within * 1000:.1f} ms after the stop signal")
 record("event_stop_seconds", stopped_within)
 record("event_polls", list(polls.values()))
