@@ -91,7 +91,7 @@ if __name__ == "__main__":
 #
 # Daemon processes
 # ----------------
-# A *daemon* process is a background helper that must not keep the program alive: when
+# A :term:`daemon` process is a background helper that must not keep the program alive: when
 # the parent's interpreter exits, :mod:`multiprocessing` terminates its daemonic
 # children (non-daemonic ones are joined instead).  To watch that happen we need a
 # parent that exits, so we run a small program as a child of our own: it starts a

@@ -13,9 +13,9 @@ robust pattern where children send log records to the parent, which alone writes
 # Lines torn apart, and a lock that keeps them whole
 # --------------------------------------------------
 # Two children append lines to one file.  Each line is written in three pieces (as
-# when it is built up by several ``print`` calls), and a barrier releases the children
-# together so that they really run at the same time.  With a ``lock``, a child holds it
-# for a whole line:
+# when it is built up by several ``print`` calls), and a :term:`barrier` releases the
+# children together so that they really run at the same time.  With a ``lock``, a
+# child holds it for a whole line:
 #
 # .. literalinclude:: /../conc_examples/mp_workers.py
 #    :pyobject: write_lines_in_pieces

@@ -5,7 +5,7 @@ Communication between processes
 Processes share no memory by default, so they talk by sending data: queues and pipes
 :term:`pickle <pickling>` objects and copy them through the operating system.  When
 copying is too slow, shared memory lets processes read and write the same bytes, and a
-*manager* lets them share whole Python objects through a server process.  This page
+:term:`manager` lets them share whole Python objects through a server process.  This page
 uses each, and measures what sending costs.
 """
 
@@ -14,7 +14,7 @@ uses each, and measures what sending costs.
 # -----------------------------------------
 # A :class:`multiprocessing.Queue` carries objects from any process to any other.  A
 # consumer cannot know how many items will come, so the producer ends with a
-# *sentinel*, a value that means "no more" (here ``None``):
+# :term:`sentinel`, a value that means "no more" (here ``None``):
 #
 # .. literalinclude:: /../conc_examples/mp_workers.py
 #    :pyobject: produce
@@ -132,9 +132,9 @@ if __name__ == "__main__":
 # :func:`multiprocessing.Value` and :func:`multiprocessing.Array` hold C numbers in
 # memory shared by the processes, with a lock each.  The lock makes each read and each
 # write safe, but ``counter.value += 1`` is a read *and* a write: another process can
-# write between them, and its addition is lost.  Two workers each add 20000, without
-# and with holding the lock across both steps; a shared ``Array`` records how many
-# additions each made:
+# write between them, and its addition is lost: a :term:`race condition`.  Two
+# workers each add 20000, without and with holding the lock across both steps; a
+# shared ``Array`` records how many additions each made:
 #
 # .. literalinclude:: /../conc_examples/mp_workers.py
 #    :pyobject: add_to_counter
@@ -183,8 +183,8 @@ if __name__ == "__main__":
 # --------------------------------------------------
 # :class:`multiprocessing.shared_memory.SharedMemory` creates a block of memory with a
 # name; another process attaches to it by that name and sees the same bytes, with no
-# copy.  Each process ``close()``\ s its view when done; the creator also
-# ``unlink()``\ s the block, or it outlives the program.
+# copy (:term:`shared memory`).  Each process ``close()``\ s its view when done; the
+# creator also ``unlink()``\ s the block, or it outlives the program.
 #
 # .. literalinclude:: /../conc_examples/mp_workers.py
 #    :pyobject: double_in_shared_memory

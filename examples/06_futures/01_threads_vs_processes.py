@@ -7,8 +7,8 @@ run on either by changing one name.  They do not run it the same way: threads sh
 one interpreter and, on a :term:`GIL` build, take turns running Python code; processes
 each have their own interpreter and run at the same time on different CPUs.  This page
 runs one :term:`CPU-bound` job on 1, 2, ... workers of each kind and compares the
-speed-up with two bounds: the ideal (one CPU per worker) and this machine's measured
-ceiling.
+:term:`speed-up` with two bounds: the ideal (one CPU per worker) and this machine's
+:term:`measured ceiling`.
 """
 
 # %%
