@@ -280,19 +280,22 @@ def push_to_stack(address: Any, authkey: bytes, items: list[int]) -> None:
 
 
 def process_item(item: int, attempt: int, doomed: dict[int, str], ledger: str) -> int:
-    """Do one item of work, and write it down in ``ledger`` exactly once.
+    """Do one item of work, and write it down in ``ledger``: one line per time done.
 
     On the first attempt the items in ``doomed`` die with their worker: by
-    ``os._exit`` (a crash) or by a kill signal (as the OOM killer would).  The ledger
-    entry is opened with mode ``"x"``, which fails if it already exists: an item done
-    twice would raise :class:`FileExistsError` instead of passing silently.
+    ``os._exit`` (a crash) or by a kill signal (as the OOM killer would).  An item
+    already in the ledger is not done again: its result was written down, but lost
+    with a broken pool before it reached the parent, so the ledger's copy is returned.
     """
+    entry = Path(ledger, f"item-{item}")
+    if entry.exists():
+        return int(entry.read_text(encoding="utf-8").split()[0])
     if attempt == 1 and item in doomed:
         if doomed[item] == "exit":
             os._exit(70)
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     time.sleep(0.02)  # the work itself
     result = item * item
-    with open(Path(ledger, f"item-{item}"), "x", encoding="utf-8") as entry:
-        entry.write(f"{result} on attempt {attempt} by pid {os.getpid()}\n")
+    with open(entry, "a", encoding="utf-8") as out:
+        out.write(f"{result} on attempt {attempt} by pid {os.getpid()}\n")
     return result
