@@ -123,8 +123,8 @@ if __name__ == "__main__":
 
 # %%
 # The program ended at once, although its daemon child would have run for ever: the
-# daemon was terminated on the way out.  A daemon process may not start children of
-# its own, because it could be terminated before it has joined them.
+# daemon was terminated on the way out.  (A daemon process may not start children of
+# its own: terminating it would leave them orphaned.)
 #
 # Take-away: ``start()`` then ``join()`` every child (with a timeout), name children so
 # their logs say who is who, read ``exitcode`` to learn how each ended, and stop a child

@@ -99,8 +99,8 @@ if __name__ == "__main__":
 # %%
 # Each line says its level and which process wrote it, and the last two come from
 # :mod:`multiprocessing` itself as the child shut down.  But every process that logs
-# this way opens the file for itself: lines can still tear, rotation breaks, and a
-# child must be told where to write.
+# this way opens the file for itself: each child must be told where to write, and a
+# rotating handler in one process would rotate the file under the others.
 #
 # One writer: ``QueueHandler`` in the children, ``QueueListener`` in the parent
 # ------------------------------------------------------------------------------

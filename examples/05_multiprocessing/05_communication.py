@@ -61,7 +61,8 @@ if __name__ == "__main__":
 # All 1000 numbers (0 to 999, which add up to 499500) crossed, and the consumer
 # stopped at the sentinel instead of waiting for ever.  The result came back over a
 # second queue; we take it *before* joining, because a process that has put data on a
-# queue does not end until that data has been taken.
+# queue does not end until its data has gone into the pipe, and a full pipe waits for
+# a reader: joining first can deadlock.
 #
 # A ``Pipe``: two ends, two processes
 # -----------------------------------
