@@ -122,13 +122,15 @@ if __name__ == "__main__":
 # %%
 # How close each pool comes
 # -------------------------
+# The speed-ups of the medians, as plotted below, against the ceiling:
 
 if __name__ == "__main__":
     two = worker_counts.index(2)
     processes_at_2 = timings["ProcessPoolExecutor"][two].speedup_over(serial)
     threads_at_2 = timings["ThreadPoolExecutor"][two].speedup_over(serial)
     share = processes_at_2 / ceiling.speedup
-    print(f"ProcessPoolExecutor at 2 workers: {processes_at_2:.2f}x = {share:.0%} of it")
+    print(f"ProcessPoolExecutor at 2 workers: {processes_at_2:.2f}x,", end=" ")
+    print(f"{share:.0%} of the ceiling")
     print(
         f"ThreadPoolExecutor at 2 workers:  {threads_at_2:.2f}x (GIL on: {gil_enabled()})"
     )
