@@ -14,12 +14,14 @@ runs one :term:`CPU-bound` job on 1, 2, ... workers of each kind and compares th
 # %%
 # The job
 # -------
-# Twelve equal tasks of pure-Python arithmetic (twelve divides evenly among 1, 2, 3 or
-# 4 workers), sized so that the whole job takes about 0.2 s in one process:
+# Equal tasks of pure-Python arithmetic, as few as divide evenly among 1 to N workers
+# (2 tasks for up to 2 workers, 12 for up to 4), so that each worker gets the same
+# share; sized so that the whole job takes about 0.2 s in one process:
 #
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: cpu_bound
 
+import math
 import multiprocessing
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,13 +33,12 @@ from conc_examples.results import record
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
-TASKS = 12
 ROUNDS = 5  # the median of five shrugs off two disturbed rounds
 
 
-def run_job(executor: Executor, iterations: int) -> list[int]:
-    """Submit the twelve tasks and wait for all of them (at most 60 s each)."""
-    futures = [executor.submit(cpu_bound, iterations) for _ in range(TASKS)]
+def run_job(executor: Executor, tasks: int, iterations: int) -> list[int]:
+    """Submit ``tasks`` equal tasks and wait for all of them (at most 60 s each)."""
+    futures = [executor.submit(cpu_bound, iterations) for _ in range(tasks)]
     return [future.result(timeout=60) for future in futures]
 
 
@@ -45,7 +46,9 @@ if __name__ == "__main__":
     print(caption())
     cpus = usable_cpus()
     worker_counts = list(range(1, max(2, min(cpus, 4)) + 1))
-    iterations = calibrate(0.2 / TASKS)
+    tasks = math.lcm(*worker_counts)
+    iterations = calibrate(0.2 / tasks)
+    print(f"the job: {tasks} tasks of {iterations} iterations each")
 
 # %%
 # Both pools, 1 to N workers, and the ceiling
@@ -65,14 +68,14 @@ if __name__ == "__main__":
 # doing the same work side by side, with no pool, pickling or start method involved:
 # no parallel program here can beat it.
 #
-# Each round times the job once without a pool, once on every pool, and the ceiling
-# once, in turn: whatever else the machine is doing then slows all of them alike,
-# instead of spoiling one.
+# Each round times the job once without a pool, once on every pool (starting one place
+# further on each round), and the ceiling once: whatever else the machine is doing
+# then slows all of them alike, instead of spoiling one.
 
 
-def serial_job(iterations: int) -> list[int]:
-    """The same twelve tasks, one after another in this thread: the baseline."""
-    return [cpu_bound(iterations) for _ in range(TASKS)]
+def serial_job(tasks: int, iterations: int) -> list[int]:
+    """The same tasks, one after another in this thread: the baseline."""
+    return [cpu_bound(iterations) for _ in range(tasks)]
 
 
 if __name__ == "__main__":
@@ -90,18 +93,21 @@ if __name__ == "__main__":
             ]
         }
         for pool in pools.values():
-            run_job(pool, iterations)  # warm-up: starts every worker
-        jobs = {"serial": lambda: serial_job(iterations)} | {
-            key: lambda p=pool: run_job(p, iterations) for key, pool in pools.items()
+            run_job(pool, tasks, iterations)  # warm-up: starts every worker
+        jobs = {"serial": lambda: serial_job(tasks, iterations)} | {
+            key: lambda p=pool: run_job(p, tasks, iterations) for key, pool in pools.items()
         }
         runs: dict = {key: [] for key in jobs}
         ceilings = []
-        for _ in range(ROUNDS):
-            for key, job in jobs.items():
+        order = list(jobs)
+        for round_number in range(ROUNDS):
+            # Each round starts one place further on, so no job always goes first.
+            shift = round_number % len(order)
+            for key in order[shift:] + order[:shift]:
                 started = time.perf_counter()
-                job()
+                jobs[key]()
                 runs[key].append(time.perf_counter() - started)
-            ceilings.append(measure_ceiling(2, iterations * TASKS // 2, repeat=1))
+            ceilings.append(measure_ceiling(2, iterations * tasks // 2, repeat=1))
 
     serial = Timing.of(runs.pop("serial"))
     print(f"the job in one process, no pool: {serial}")
@@ -144,7 +150,7 @@ if __name__ == "__main__":
         worker_counts,
         timings,
         baseline=serial,
-        title=f"One CPU-bound job ({TASKS} tasks) on a thread pool and a process pool",
+        title=f"One CPU-bound job ({tasks} tasks) on a thread pool and a process pool",
         ceiling=ceiling.speedup,
     )
     plotting.show()
