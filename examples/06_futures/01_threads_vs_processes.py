@@ -157,10 +157,10 @@ if __name__ == "__main__":
 
 # %%
 # The process pool follows the ceiling: at 2 workers it reaches the share of the
-# machine's real capacity printed above.  The thread pool stays near 1x however many
-# workers it has, because on a GIL build only one thread runs Python code at a time;
-# more threads only add switching.  (On a free-threaded build with the GIL off,
-# threads can scale too.)
+# machine's real capacity printed above.  The thread pool is no faster than one
+# thread (about 1x or below, however many workers): on a GIL build only one thread
+# runs Python code at a time, and threads taking turns at the GIL add overhead.  (On a
+# free-threaded build with the GIL off, threads can scale too.)
 #
 # Take-away: for CPU-bound Python code, use processes: they scale up to what the
 # machine really offers (its measured ceiling, not its CPU count); threads do not.
