@@ -4,19 +4,24 @@ Every chart shows the median with min-max whiskers, draws the ideal beside the
 measurement (a claim without its bound is half a claim), and carries the machine
 caption.  Figures are saved with a transparent background and dark text; the site's
 stylesheet gives images a light backing in dark mode, so they read in both themes.
+
+matplotlib is imported when a chart is drawn, not with this module: a ``spawn`` child
+re-imports its parent's script, and importing pyplot there costs about a second per
+child for nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-import matplotlib as mpl
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from conc_examples.machine import caption, usable_cpus
 from conc_examples.timeline import Span
 from conc_examples.timing import Timing
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["bar_chart", "scaling_chart", "show", "timeline_chart"]
 
@@ -37,7 +42,10 @@ _IDEAL = {"color": "#2a9d3a", "linestyle": "--", "linewidth": 1.5}
 _CEILING = {"color": "#c0392b", "linestyle": ":", "linewidth": 1.8}
 
 
-def _figure(title: str) -> tuple[Figure, plt.Axes]:
+def _figure(title: str) -> tuple[Figure, Axes]:
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
     with mpl.rc_context(_STYLE):
         fig, ax = plt.subplots(layout="constrained")
     ax.set_title(title)
@@ -74,7 +82,7 @@ def bar_chart(
         ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}")
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, max([t.max for t in values] + [ideal or 0]) * 1.2)
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")  # away from the tallest bars and their labels
     return fig
 
 
@@ -121,7 +129,9 @@ def timeline_chart(spans: Sequence[Span], *, title: str) -> Figure:
     for span in sorted(spans, key=lambda s: s.start):
         if span.worker not in workers:
             workers.append(span.worker)
-    colours = plt.get_cmap("tab10")
+    from matplotlib import colormaps
+
+    colours = colormaps["tab10"]
     for row, worker in enumerate(workers):
         mine = [s for s in spans if s.worker == worker]
         ax.broken_barh(
@@ -145,5 +155,8 @@ def show() -> None:
     ``plt.show()`` under the non-interactive Agg backend (sphinx-gallery, CI) only
     warns; the gallery collects open figures itself.
     """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
     if mpl.get_backend().lower() != "agg":
         plt.show()

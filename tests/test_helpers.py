@@ -115,8 +115,9 @@ def test_record_writes_only_when_asked(tmp_path, monkeypatch) -> None:
 
 
 def test_ceiling_of_one_process_is_one() -> None:
-    ceiling = measure_ceiling(1, workloads.calibrate(0.02), repeat=1)
-    assert ceiling.speedup == pytest.approx(1.0, rel=0.3)  # same work, timed twice
+    ceiling = measure_ceiling(1, workloads.calibrate(0.05), repeat=3)
+    # The same work timed twice, median of three each: noise only, no parallelism.
+    assert ceiling.speedup == pytest.approx(1.0, rel=0.4)
 
 
 def test_server_in_thread_answers_and_stops() -> None:
