@@ -22,10 +22,8 @@ from conc_examples.workloads import cpu_bound
 
 __all__ = [
     "busy_workers",
-    "calibrate_rounds",
     "compress_rounds",
     "cpu_bound_in_chunks",
-    "cpu_bound_iterations",
     "cpus_in_use",
     "hash_rounds",
     "measure_interleaved",
@@ -62,32 +60,6 @@ def compress_rounds(data: bytes, rounds: int) -> int:
     for _ in range(rounds):
         size = len(zlib.compress(data, 6))
     return size
-
-
-def calibrate_rounds(
-    work: Callable[[int], object], seconds: float, *, probe: int = 1
-) -> int:
-    """Return how many rounds of ``work(rounds)`` take about ``seconds`` of CPU here.
-
-    Times ``work(probe)``, best of three, in CPU time of this thread
-    (:func:`time.thread_time`), not wall time: on a busy machine a wall-clock probe
-    runs slowly and would shrink the work to almost nothing.
-    """
-    best = float("inf")
-    for _ in range(3):
-        start = time.thread_time()
-        work(probe)
-        best = min(best, time.thread_time() - start)
-    return max(1, round(probe * seconds / max(best, 1e-9)))
-
-
-def cpu_bound_iterations(seconds: float) -> int:
-    """Size :func:`~conc_examples.workloads.cpu_bound` to ``seconds`` of CPU time.
-
-    Like :func:`~conc_examples.workloads.calibrate`, but the probe is timed in CPU time
-    (see :func:`calibrate_rounds`), so the size does not shrink on a busy machine.
-    """
-    return calibrate_rounds(cpu_bound, seconds, probe=100_000)
 
 
 def cpus_in_use(func: Callable[[], object]) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["calibrate", "cpu_bound", "io_bound", "report_whoami", "whoami"]
@@ -28,19 +29,28 @@ def cpu_bound(iterations: int) -> int:
     return total
 
 
-def calibrate(seconds: float, *, probe_iterations: int = 200_000) -> int:
-    """Return how many :func:`cpu_bound` iterations take about ``seconds`` here.
+def calibrate(
+    seconds: float, work: Callable[[int], object] = cpu_bound, *, probe: int = 100_000
+) -> int:
+    """Return how many units of ``work(units)`` cost about ``seconds`` of CPU here.
 
     Examples call this instead of hard-coding a size, so they stay fast on a slow
-    machine and still measurable on a fast one.  The best of three probes is used,
-    because noise only ever makes a run slower.
+    machine and still measurable on a fast one.  The probe is timed in CPU time of
+    this thread (:func:`time.thread_time`), not wall time: on a busy machine a
+    wall-clock probe is slowed by the others and would shrink the work to almost
+    nothing.  The probe grows until it is long enough to time (coarse clocks), and the
+    best of three counts.  ``work`` is :func:`cpu_bound` unless given, e.g.
+    ``calibrate(0.05, lambda n: hash_rounds(data, n), probe=1)``.
     """
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        cpu_bound(probe_iterations)
-        best = min(best, time.perf_counter() - start)
-    return max(1, round(probe_iterations * seconds / best))
+    while True:
+        best = float("inf")
+        for _ in range(3):
+            start = time.thread_time()
+            work(probe)
+            best = min(best, time.thread_time() - start)
+        if best >= 0.02:
+            return max(1, round(probe * seconds / best))
+        probe *= 4
 
 
 def io_bound(seconds: float) -> float:

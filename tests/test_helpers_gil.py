@@ -11,6 +11,7 @@ import pytest
 
 from conc_examples import gil
 from conc_examples.timeline import Span
+from conc_examples.workloads import calibrate
 
 
 def test_sample_data_is_reproducible_and_compressible() -> None:
@@ -27,10 +28,10 @@ def test_hash_and_compress_rounds_return_real_results() -> None:
     assert gil.compress_rounds(data, 2) == len(zlib.compress(data, 6))
 
 
-def test_calibrate_rounds_grows_with_the_time_asked_for() -> None:
+def test_calibrate_sizes_any_work_by_the_time_asked_for() -> None:
     data = gil.sample_data(1 << 18)
-    short = gil.calibrate_rounds(lambda r: gil.hash_rounds(data, r), 0.001)
-    long = gil.calibrate_rounds(lambda r: gil.hash_rounds(data, r), 0.1)
+    short = calibrate(0.001, lambda r: gil.hash_rounds(data, r), probe=1)
+    long = calibrate(0.1, lambda r: gil.hash_rounds(data, r), probe=1)
     assert 1 <= short < long
 
 

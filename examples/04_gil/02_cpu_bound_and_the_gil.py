@@ -27,7 +27,6 @@ from conc_examples.ceiling import Ceiling, measure_ceiling
 from conc_examples.gil import (
     busy_workers,
     cpu_bound_in_chunks,
-    cpu_bound_iterations,
     cpus_in_use,
     measure_interleaved,
     uninterrupted,
@@ -36,7 +35,7 @@ from conc_examples.machine import caption, gil_enabled, info
 from conc_examples.plotting import scaling_chart, show, timeline_chart
 from conc_examples.results import record
 from conc_examples.timing import Timing
-from conc_examples.workloads import cpu_bound
+from conc_examples.workloads import calibrate, cpu_bound
 
 machine = info()
 print(f"Python {machine.python_version}, {machine.build}; GIL enabled: {gil_enabled()}")
@@ -79,7 +78,7 @@ def split_over(pool, workers: int, total: int):
 # ``spawn`` children import this script without running it.
 
 if __name__ == "__main__":
-    TOTAL = cpu_bound_iterations(0.1)
+    TOTAL = calibrate(0.1)
     KINDS = {"processes": ProcessPoolExecutor, "threads": ThreadPoolExecutor}
     contenders = {"sequential": lambda: cpu_bound(TOTAL)}
     pool_of = {}
@@ -170,7 +169,7 @@ if __name__ == "__main__":
 #    :pyobject: cpu_bound_in_chunks
 
 if __name__ == "__main__":
-    CHUNK, CHUNKS = cpu_bound_iterations(sys.getswitchinterval() / 4), 80
+    CHUNK, CHUNKS = calibrate(sys.getswitchinterval() / 4), 80
     overlap = {}
     for kind, executor in KINDS.items():
         with executor(max_workers=2) as pool:

@@ -29,9 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conc_examples.ceiling import Ceiling, measure_ceiling
 from conc_examples.gil import (
-    calibrate_rounds,
     compress_rounds,
-    cpu_bound_iterations,
     cpus_in_use,
     hash_rounds,
     measure_interleaved,
@@ -41,19 +39,19 @@ from conc_examples.machine import info, usable_cpus
 from conc_examples.plotting import bar_chart, show
 from conc_examples.results import record
 from conc_examples.timing import Timing
-from conc_examples.workloads import cpu_bound
+from conc_examples.workloads import calibrate, cpu_bound
 
 SECONDS = 0.04
 data = sample_data(1 << 20)
 work = {
-    "pure Python": (cpu_bound, (cpu_bound_iterations(SECONDS),)),
+    "pure Python": (cpu_bound, (calibrate(SECONDS),)),
     "sha256": (
         hash_rounds,
-        (data, calibrate_rounds(lambda r: hash_rounds(data, r), SECONDS)),
+        (data, calibrate(SECONDS, lambda r: hash_rounds(data, r), probe=1)),
     ),
     "zlib": (
         compress_rounds,
-        (data, calibrate_rounds(lambda r: compress_rounds(data, r), SECONDS)),
+        (data, calibrate(SECONDS, lambda r: compress_rounds(data, r), probe=1)),
     ),
     "sleep": (time.sleep, (SECONDS,)),
 }

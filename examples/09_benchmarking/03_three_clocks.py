@@ -18,7 +18,7 @@ lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 # %%
 # Sleeping and computing, read by all three clocks
 # ------------------------------------------------
-# ``cpu_bound`` is a pure-Python loop, sized by ``cpu_bound_iterations`` to cost about
+# ``cpu_bound`` is a pure-Python loop, sized by ``calibrate`` to cost about
 # as much CPU time as the sleep lasts (it times its probe with :func:`time.thread_time`,
 # so a busy machine does not shrink the work).  Each block runs three times; the clocks
 # are read together at its start and end.
@@ -28,12 +28,11 @@ import time
 
 import matplotlib.pyplot as plt
 
-from conc_examples.gil import cpu_bound_iterations
 from conc_examples.machine import caption
 from conc_examples.plotting import show
 from conc_examples.results import record
 from conc_examples.timing import Timing
-from conc_examples.workloads import cpu_bound
+from conc_examples.workloads import calibrate, cpu_bound
 
 SECONDS = 0.1
 CLOCKS = {
@@ -41,7 +40,7 @@ CLOCKS = {
     "process_time": time.process_time,
     "thread_time": time.thread_time,
 }
-iterations = cpu_bound_iterations(SECONDS)
+iterations = calibrate(SECONDS)
 
 
 def read_clocks() -> dict[str, float]:
