@@ -28,7 +28,6 @@ __all__ = ["bar_chart", "scaling_chart", "show", "timeline_chart"]
 _STYLE = {
     "figure.figsize": (7.0, 3.8),
     "figure.dpi": 100,
-    "savefig.transparent": True,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -48,6 +47,10 @@ def _figure(title: str) -> tuple[Figure, Axes]:
 
     with mpl.rc_context(_STYLE):
         fig, ax = plt.subplots(layout="constrained")
+    # Transparent on the figure itself: sphinx-gallery saves it later, outside the
+    # rc_context, so "savefig.transparent" alone would not apply.
+    fig.patch.set_alpha(0.0)
+    ax.patch.set_alpha(0.0)
     ax.set_title(title)
     fig.supxlabel(caption(), fontsize=8, color="#555555")
     return fig, ax
