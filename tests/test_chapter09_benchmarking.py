@@ -24,7 +24,7 @@ def test_timeit_arguments_do_what_the_page_says() -> None:
 def test_python_m_timeit_output_is_parsed() -> None:
     records = example("09_benchmarking/02_timeit_command_line.py").records
     # Membership in a set of 1000 is a hash lookup; in a list, up to 1000 comparisons.
-    assert records["list_over_set"] > 100
+    assert records["list_over_set"] > 50  # ~200-600 seen; the set's time is the noisy one
     # autorange grows the loop count until a measurement lasts 0.2 s: a fast statement
     # needs many loops.
     assert records["autorange_loops"] >= 100_000

@@ -77,6 +77,6 @@ python_m_timeit("-s", SETUP, "-n", "1000", "-r", "3", "-v", "-u", "usec", "last 
 # %%
 # Take-away: ``python -m timeit -s SETUP STATEMENT`` answers a "which is faster?"
 # question in one line, and prints the best of several repeats per loop.  Above, a set
-# answered a membership test hundreds of times faster than a list of a thousand items
-# (the ratio printed), and autorange looped the fast statement far more often than the
-# 2000 loops we chose by hand.
+# answered a membership test some two orders of magnitude faster than a list of a
+# thousand items (the ratio printed), and autorange looped the fast statement far more
+# often than the 2000 loops we chose by hand.
