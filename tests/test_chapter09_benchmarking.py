@@ -60,10 +60,11 @@ def test_one_hiccup_moves_the_mean_not_the_min_or_median() -> None:
 
 def test_site_helper_sees_four_times_the_work() -> None:
     records = example("09_benchmarking/05_how_this_site_measures.py").records
-    # Four times the work: about 4x the CPU time; the wall clock also counts other
-    # programs' turns on the CPU, so on a busy machine only its direction is certain.
-    assert 2.5 < records["more_over_once_cpu"] < 6.5
-    assert records["more_over_once_median"] > 1.5
+    # Four times the work takes several times as long by both clocks.  Ratios of 2.1 to
+    # 8 were seen on the shared build machine (runs of 20 ms are short for either
+    # clock), so only the direction is asserted, with a generous margin.
+    assert 1.5 < records["more_over_once_cpu"] < 12
+    assert 1.5 < records["more_over_once_median"] < 12
 
 
 def test_callbacks_and_coroutines_time_each_overlapping_task() -> None:

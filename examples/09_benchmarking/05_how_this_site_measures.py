@@ -75,9 +75,10 @@ show()
 # ``clock=`` swaps the wall clock for another one, like ``timer=`` in :mod:`timeit`.
 # :func:`time.process_time` counts only the CPU time of this process (see the
 # :ref:`clocks page <sphx_glr_chapters_09_benchmarking_03_three_clocks.py>`), so time
-# that other programs spend on the CPU does not count.  On a busy machine the CPU-time
-# ratio stays close to 4 when the wall-clock ratio wanders; on a quiet one they agree.
-# The site still reports wall time, because waiting is what concurrency is about.
+# that other programs spend on the CPU does not count, and on a busy machine the CPU-time
+# ratio usually wanders less than the wall-clock one.  Neither clock is exact for runs
+# this short (some systems count CPU time in ticks of a few milliseconds).  The site
+# still reports wall time, because waiting is what concurrency is about.
 
 cpu_clock = time.process_time
 once_cpu = measure(lambda: cpu_bound(iterations), repeat=7, clock=cpu_clock)
@@ -103,6 +104,6 @@ print(caption())
 # :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` draws both.
 #
 # Take-away: warm up, repeat, keep the minimum, median and maximum, and draw the ideal
-# beside the measurement.  Above, four times the work took several times as long by the
-# wall clock and close to four times the CPU time (the ratios printed, against an ideal
-# of 4), and the whiskers show how much the runs varied around the medians.
+# beside the measurement.  Above, four times the work took several times as long by
+# both clocks (the ratios printed, against an ideal of 4), and the whiskers show how much
+# the runs varied around the medians.
