@@ -16,6 +16,8 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
+# Importing conc_examples caps numpy's OpenBLAS threads (see its __init__) before
+# sphinx-gallery imports matplotlib, so examples that fork start from a one-thread process.
 from conc_examples.machine import caption
 
 START_METHOD = os.environ.get("CONC_EXAMPLES_START_METHOD", "")
