@@ -14,10 +14,9 @@ import hashlib
 import random
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from conc_examples.timeline import Span, current_worker
-from conc_examples.timing import Timing
 from conc_examples.workloads import cpu_bound
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "cpu_bound_in_chunks",
     "cpus_in_use",
     "hash_rounds",
-    "measure_interleaved",
     "sample_data",
     "uninterrupted",
 ]
@@ -114,25 +112,3 @@ def busy_workers(spans: Sequence[Span]) -> float:
         raise ValueError("need at least one span")
     wall = max(s.end for s in spans) - min(s.start for s in spans)
     return sum(s.duration for s in spans) / wall if wall > 0 else 0.0
-
-
-def measure_interleaved(
-    contenders: Mapping[str, Callable[[], object]], *, repeat: int = 3, warmup: int = 1
-) -> dict[str, Timing]:
-    """Time several callables in rounds (each once per round), not one after another.
-
-    On a shared machine the load changes from second to second; timing A three times
-    and then B three times can compare a quiet A with a busy B.  Taking turns spreads
-    the noise over all of them.  The ``warmup`` rounds are not timed (they start pool
-    workers and warm caches).
-    """
-    if repeat < 1:
-        raise ValueError("repeat must be at least 1")
-    runs: dict[str, list[float]] = {name: [] for name in contenders}
-    for round_number in range(warmup + repeat):
-        for name, func in contenders.items():
-            start = time.perf_counter()
-            func()
-            if round_number >= warmup:
-                runs[name].append(time.perf_counter() - start)
-    return {name: Timing.of(times) for name, times in runs.items()}

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Timing", "measure"]
+__all__ = ["Timing", "measure", "measure_interleaved"]
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,28 @@ def measure(
         func()
         runs.append(clock() - start)
     return Timing(tuple(runs))
+
+
+def measure_interleaved(
+    contenders: Mapping[str, Callable[[], object]], *, repeat: int = 3, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several callables in rounds, each once per round, not one after another.
+
+    On a shared machine the load changes from second to second: timing A three times
+    and then B three times can compare a quiet A with a busy B.  Taking turns spreads
+    the noise over all of them, and each round starts one place further on, so no
+    contender always runs first.  The ``warmup`` rounds are not timed (they start pool
+    workers and warm caches).
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    order = list(contenders)
+    runs: dict[str, list[float]] = {name: [] for name in order}
+    for round_number in range(warmup + repeat):
+        shift = round_number % len(order)
+        for name in order[shift:] + order[:shift]:
+            start = time.perf_counter()
+            contenders[name]()
+            if round_number >= warmup:
+                runs[name].append(time.perf_counter() - start)
+    return {name: Timing.of(times) for name, times in runs.items()}

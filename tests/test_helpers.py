@@ -64,6 +64,19 @@ def test_measure_warms_up_then_repeats() -> None:
     assert t.min >= 0.009
 
 
+def test_measure_interleaved_takes_turns_and_rotates() -> None:
+    calls: list[str] = []
+    timings = timing.measure_interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        repeat=2,
+        warmup=1,
+    )
+    assert calls == ["a", "b", "b", "a", "a", "b"]  # turns, each round shifted by one
+    assert {name: len(t.runs) for name, t in timings.items()} == {"a": 2, "b": 2}
+    with pytest.raises(ValueError):
+        timing.measure_interleaved({"a": lambda: None}, repeat=0)
+
+
 def test_calibrate_sizes_work_to_the_target() -> None:
     iterations = workloads.calibrate(0.1)
     start = time.thread_time()  # CPU time: what calibrate sizes by, whatever the load

@@ -60,19 +60,6 @@ def test_busy_workers_counts_how_many_ran_at_once() -> None:
         gil.busy_workers([])
 
 
-def test_measure_interleaved_times_each_contender_per_round() -> None:
-    calls: list[str] = []
-    timings = gil.measure_interleaved(
-        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
-        repeat=2,
-        warmup=1,
-    )
-    assert calls == ["a", "b"] * 3  # turns, not a then b
-    assert {name: len(t.runs) for name, t in timings.items()} == {"a": 2, "b": 2}
-    with pytest.raises(ValueError):
-        gil.measure_interleaved({"a": lambda: None}, repeat=0)
-
-
 def test_cpus_in_use_is_about_one_for_computing_and_zero_for_sleeping() -> None:
     assert gil.cpus_in_use(lambda: time.sleep(0.05)) < 0.3
     assert 0 < gil.cpus_in_use(lambda: gil.cpu_bound_in_chunks("t", 1, 200_000)) <= 1.2

@@ -28,13 +28,12 @@ from conc_examples.gil import (
     busy_workers,
     cpu_bound_in_chunks,
     cpus_in_use,
-    measure_interleaved,
     uninterrupted,
 )
 from conc_examples.machine import caption, gil_enabled, info
 from conc_examples.plotting import scaling_chart, show, timeline_chart
 from conc_examples.results import record
-from conc_examples.timing import Timing
+from conc_examples.timing import Timing, measure_interleaved
 from conc_examples.workloads import calibrate, cpu_bound
 
 machine = info()

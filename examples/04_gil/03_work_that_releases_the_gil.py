@@ -32,13 +32,12 @@ from conc_examples.gil import (
     compress_rounds,
     cpus_in_use,
     hash_rounds,
-    measure_interleaved,
     sample_data,
 )
 from conc_examples.machine import info, usable_cpus
 from conc_examples.plotting import bar_chart, show
 from conc_examples.results import record
-from conc_examples.timing import Timing
+from conc_examples.timing import Timing, measure_interleaved
 from conc_examples.workloads import calibrate, cpu_bound
 
 SECONDS = 0.04

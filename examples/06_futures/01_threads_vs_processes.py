@@ -23,14 +23,13 @@ runs one :term:`CPU-bound` job on 1, 2, ... workers of each kind and compares th
 
 import math
 import multiprocessing
-import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 
 from conc_examples.ceiling import Ceiling, measure_ceiling
 from conc_examples.machine import caption, gil_enabled, start_method, usable_cpus
 from conc_examples.results import record
-from conc_examples.timing import Timing
+from conc_examples.timing import Timing, measure_interleaved
 from conc_examples.workloads import calibrate, cpu_bound
 
 ROUNDS = 5  # the median of five shrugs off two disturbed rounds
@@ -97,23 +96,18 @@ if __name__ == "__main__":
         jobs = {"serial": lambda: serial_job(tasks, iterations)} | {
             key: lambda p=pool: run_job(p, tasks, iterations) for key, pool in pools.items()
         }
-        runs: dict = {key: [] for key in jobs}
+        # The ceiling takes its turn in the same rounds; its own runs are in `ceilings`.
         ceilings = []
-        order = list(jobs)
-        for round_number in range(ROUNDS):
-            # Each round starts one place further on, so no job always goes first.
-            shift = round_number % len(order)
-            for key in order[shift:] + order[:shift]:
-                started = time.perf_counter()
-                jobs[key]()
-                runs[key].append(time.perf_counter() - started)
-            ceilings.append(measure_ceiling(2, iterations * tasks // 2, repeat=1))
+        jobs["ceiling"] = lambda: ceilings.append(
+            measure_ceiling(2, iterations * tasks // 2, repeat=1)
+        )
+        runs = measure_interleaved(jobs, repeat=ROUNDS, warmup=0)
+        del runs["ceiling"]
 
-    serial = Timing.of(runs.pop("serial"))
+    serial = runs.pop("serial")
     print(f"the job in one process, no pool: {serial}")
     timings: dict[str, list[Timing]] = {"ThreadPoolExecutor": [], "ProcessPoolExecutor": []}
-    for (name, workers), durations in runs.items():
-        took = Timing.of(durations)
+    for (name, workers), took in runs.items():
         timings[name].append(took)
         speedup = took.speedup_over(serial)
         print(f"{name:>19}, {workers} workers: {took.median:.3f} s, {speedup:.2f}x")
