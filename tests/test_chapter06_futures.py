@@ -7,10 +7,11 @@ from example_runner import example
 
 def test_processes_scale_to_the_ceiling_and_threads_do_not() -> None:
     records = example("06_futures/01_threads_vs_processes.py").records
-    # The build must show >= 85% of the ceiling and threads < 1.2x (see the issue
-    # note).  The machine running the tests is shared and noisy (runs here under load
-    # gave 69-109%), so the test asserts the direction with wide margins.
-    assert records["process_share_of_ceiling"] > 0.5
+    # The build must show >= 85% of the ceiling and threads < 1.2x.  The share pairs
+    # the pool with independent processes doing the same halves in each round, so
+    # load mostly cancels: 94-111 % in runs here under load (median of 9 rounds).  A
+    # pool that ran its workers one at a time would read 1 / ceiling, about 55 %.
+    assert records["process_share_of_ceiling"] > 0.75
     processes, threads = (
         records[f"speedup[{name}][2]"]
         for name in ("ProcessPoolExecutor", "ThreadPoolExecutor")

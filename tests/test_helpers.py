@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from conc_examples import machine, plotting, results, timeline, timing, workloads
-from conc_examples.ceiling import Ceiling, measure_ceiling
+from conc_examples.ceiling import Ceiling, CeilingProbe, shares_of_ceiling
 from conc_examples.webserver import serve, serve_in_thread
 
 
@@ -143,11 +142,41 @@ def test_ceiling_speedup_is_throughput_relative_to_one_process() -> None:
     assert "2 independent processes reach 1.60x" in str(ceiling)
 
 
-def test_measure_ceiling_times_each_round_in_real_children() -> None:
-    ceiling = measure_ceiling(2, workloads.calibrate(0.01), repeat=2)
+def test_ceiling_pairs_each_round_and_reports_the_median() -> None:
+    ceiling = Ceiling(
+        2,
+        alone=timing.Timing.of([1.0, 2.0, 1.0]),
+        together=timing.Timing.of([1.0, 2.5, 2.0]),
+    )
+    # Rounds: 2x, 1.6x, 1x; medians of the columns would give 2*1/2 = 1x instead.
+    assert ceiling.speedups == pytest.approx([2.0, 1.6, 1.0])
+    assert ceiling.speedup == pytest.approx(1.6)
+    with pytest.raises(ValueError, match="one run per round"):
+        Ceiling(2, alone=timing.Timing.of([1.0]), together=timing.Timing.of([1.0, 1.0]))
+
+
+def test_shares_of_ceiling_compare_each_round_with_its_own_ceiling() -> None:
+    ceiling = Ceiling(
+        2, alone=timing.Timing.of([1.0, 1.0]), together=timing.Timing.of([1.0, 2.0])
+    )
+    # The pool took 1.25 s where independent processes took 1 s, then 2 s for 2 s.
+    parallel = timing.Timing.of([1.25, 2.0])
+    assert shares_of_ceiling(parallel, ceiling) == pytest.approx([0.8, 1.0])
+    with pytest.raises(ValueError, match="same rounds"):
+        shares_of_ceiling(timing.Timing.of([1.0]), ceiling)
+
+
+def test_ceiling_probe_times_each_round_in_real_children_and_ends_them() -> None:
+    with CeilingProbe(2, workloads.calibrate(0.01)) as probe:
+        children = list(probe._children)
+        probe()
+        probe()
+    ceiling = probe.ceiling()
     assert len(ceiling.alone.runs) == len(ceiling.together.runs) == 2
     assert all(run > 0 for run in ceiling.alone.runs + ceiling.together.runs)
-    assert not multiprocessing.active_children()
+    assert [child.returncode for child in children] == [0, 0]
+    with pytest.raises(RuntimeError, match="inside its with block"):
+        probe()
 
 
 def test_server_in_thread_answers_and_stops() -> None:

@@ -27,7 +27,7 @@ each kind of work on one thread and on two, next to pure-Python work as the cont
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conc_examples.ceiling import Ceiling, measure_ceiling
+from conc_examples.ceiling import CeilingProbe
 from conc_examples.gil import (
     compress_rounds,
     cpus_in_use,
@@ -78,22 +78,17 @@ def in_two_threads(pool, func, args):
     return run
 
 
-with ThreadPoolExecutor(max_workers=2) as pool:
+units = work["pure Python"][1][0]
+with ThreadPoolExecutor(max_workers=2) as pool, CeilingProbe(2, units) as probe:
     contenders = {}
     for name, (func, args) in work.items():
         contenders[(name, 1)] = in_one_thread(func, args)
         contenders[(name, 2)] = in_two_threads(pool, func, args)
-    ceilings = []
-    units = work["pure Python"][1][0]
-    contenders["ceiling"] = lambda: ceilings.append(measure_ceiling(2, units, repeat=1))
+    contenders["ceiling"] = probe
     timings = measure_interleaved(contenders, repeat=3, warmup=1)
     # One more run of two threads each, counting CPU seconds per wall-clock second.
     cpus = {name: cpus_in_use(contenders[(name, 2)]) for name in work}
-ceiling = Ceiling(
-    2,
-    alone=Timing.of([run for c in ceilings for run in c.alone.runs]),
-    together=Timing.of([run for c in ceilings for run in c.together.runs]),
-)
+ceiling = probe.ceiling()
 
 speedups = {}
 for name in work:

@@ -23,16 +23,18 @@ runs one :term:`CPU-bound` job on 1, 2, ... workers of each kind and compares th
 
 import math
 import multiprocessing
+import statistics
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 
-from conc_examples.ceiling import Ceiling, measure_ceiling
+from conc_examples.ceiling import CeilingProbe, shares_of_ceiling
 from conc_examples.machine import caption, gil_enabled, start_method, usable_cpus
 from conc_examples.results import record
 from conc_examples.timing import Timing, measure_interleaved
 from conc_examples.workloads import calibrate, cpu_bound
 
 ROUNDS = 5  # the median of five shrugs off two disturbed rounds
+PAIRED_ROUNDS = 9
 
 
 def run_job(executor: Executor, tasks: int, iterations: int) -> list[int]:
@@ -61,15 +63,18 @@ if __name__ == "__main__":
 # ``forkserver`` context, which forks from a clean single-threaded server instead:
 # what Python 3.14 does by default on Linux.
 #
+# Each round times the job once without a pool and once on every pool, starting one
+# place further on each round: whatever else the machine is doing then slows all of
+# them alike, instead of spoiling one.
+#
 # The ideal says 2 workers on 2 CPUs go 2x faster.  But two vCPUs may be two threads
 # of one physical core, clocks drop when more cores are busy, and other programs run
-# too.  ``conc_examples.ceiling.measure_ceiling`` times independent Python processes
-# doing the same work side by side, with no pool, pickling or start method involved:
-# no parallel program here can beat it.
-#
-# Each round times the job once without a pool, once on every pool (starting one place
-# further on each round), and the ceiling once: whatever else the machine is doing
-# then slows all of them alike, instead of spoiling one.
+# too.  A :class:`~conc_examples.ceiling.CeilingProbe` keeps two independent Python
+# processes waiting; each call releases one of them alone on the same work, then both
+# side by side, with no pool, pickling or start method involved: no parallel program
+# here can beat that.  What the CPUs give changes from one second to the next on a
+# shared machine, so the ceiling is measured in short rounds of its own, taking turns
+# with the job on the 2-worker process pool.
 
 
 def serial_job(tasks: int, iterations: int) -> list[int]:
@@ -82,9 +87,9 @@ if __name__ == "__main__":
         "forkserver" if start_method() == "fork" else None
     )
     print(f"process pools start their workers with {context.get_start_method()!r}")
-    with ExitStack() as pools_to_close:
+    with ExitStack() as to_close:  # every pool and the probe, closed at the end
         pools = {
-            (name, workers): pools_to_close.enter_context(pool)
+            (name, workers): to_close.enter_context(pool)
             for workers in worker_counts
             for name, pool in [
                 ("ThreadPoolExecutor", ThreadPoolExecutor(workers)),
@@ -96,13 +101,13 @@ if __name__ == "__main__":
         jobs = {"serial": lambda: serial_job(tasks, iterations)} | {
             key: lambda p=pool: run_job(p, tasks, iterations) for key, pool in pools.items()
         }
-        # The ceiling takes its turn in the same rounds; its own runs are in `ceilings`.
-        ceilings = []
-        jobs["ceiling"] = lambda: ceilings.append(
-            measure_ceiling(2, iterations * tasks // 2, repeat=1)
-        )
         runs = measure_interleaved(jobs, repeat=ROUNDS, warmup=0)
-        del runs["ceiling"]
+        probe = to_close.enter_context(CeilingProbe(2, iterations * tasks // 2))
+        paired = measure_interleaved(
+            {"2 processes": jobs["ProcessPoolExecutor", 2], "ceiling": probe},
+            repeat=PAIRED_ROUNDS,
+            warmup=0,  # the probe keeps every call: a warm-up call would add a round
+        )
 
     serial = runs.pop("serial")
     print(f"the job in one process, no pool: {serial}")
@@ -112,25 +117,37 @@ if __name__ == "__main__":
         speedup = took.speedup_over(serial)
         print(f"{name:>19}, {workers} workers: {took.median:.3f} s, {speedup:.2f}x")
         record(f"speedup[{name}][{workers}]", speedup)
-    ceiling = Ceiling(
-        2,
-        alone=Timing.of([run for c in ceilings for run in c.alone.runs]),
-        together=Timing.of([run for c in ceilings for run in c.together.runs]),
-    )
-    print(ceiling)
 
 # %%
-# How close each pool comes
-# -------------------------
-# The speed-ups of the medians, as plotted below, against the ceiling:
+# How close the process pool comes
+# --------------------------------
+# In each round the pool's 2 workers and the probe's 2 independent processes did the
+# same halves of the job, one right after the other: the only difference is the pool
+# (pickling the tasks, passing them through its queues, waking its workers).  Their
+# ratio is the share of the ceiling the pool reached in that round; it equals the
+# pool's speed-up over a serial run divided by the ceiling's speed-up over the same
+# run.
 
 if __name__ == "__main__":
-    two = worker_counts.index(2)
-    processes_at_2 = timings["ProcessPoolExecutor"][two].speedup_over(serial)
-    threads_at_2 = timings["ThreadPoolExecutor"][two].speedup_over(serial)
-    share = processes_at_2 / ceiling.speedup
-    print(f"ProcessPoolExecutor at 2 workers: {processes_at_2:.2f}x,", end=" ")
-    print(f"{share:.0%} of the ceiling")
+    ceiling = probe.ceiling()
+    print(ceiling)
+    shares = shares_of_ceiling(paired["2 processes"], ceiling)
+    for number, (pool_run, independent, share) in enumerate(
+        zip(paired["2 processes"].runs, ceiling.together.runs, shares, strict=True),
+        start=1,
+    ):
+        print(
+            f"round {number}: pool {pool_run:.3f} s,"
+            f" independent processes {independent:.3f} s -> {share:.0%}"
+        )
+    share = statistics.median(shares)
+    threads_at_2 = timings["ThreadPoolExecutor"][worker_counts.index(2)].speedup_over(
+        serial
+    )
+    print(
+        f"ProcessPoolExecutor at 2 workers: {share:.0%} of the ceiling"
+        f" (median of {len(shares)} rounds)"
+    )
     print(
         f"ThreadPoolExecutor at 2 workers:  {threads_at_2:.2f}x (GIL on: {gil_enabled()})"
     )
@@ -150,11 +167,14 @@ if __name__ == "__main__":
     plotting.show()
 
 # %%
-# The process pool follows the ceiling: at 2 workers it reaches the share of the
-# machine's real capacity printed above.  The thread pool is no faster than one
-# thread (about 1x or below, however many workers): on a GIL build only one thread
-# runs Python code at a time, and threads taking turns at the GIL add overhead.  (On a
-# free-threaded build with the GIL off, threads can scale too.)
+# The process pool follows the ceiling: at 2 workers it did the same work about as
+# fast as independent processes (the share printed above).  Its plotted points,
+# measured seconds away from the ceiling's rounds, sit around the line rather than on
+# it: on a shared machine that is the noise the paired rounds remove.  The thread
+# pool is no faster than one thread (about 1x or below, however many workers): on a
+# GIL build only one thread runs Python code at a time, and threads taking turns at
+# the GIL add overhead.  (On a free-threaded build with the GIL off, threads can
+# scale too.)
 #
 # Take-away: for CPU-bound Python code, use processes: they scale up to what the
 # machine really offers (its measured ceiling, not its CPU count); threads do not.

@@ -103,6 +103,22 @@ print(caption())
 # whose two CPUs are one core's two hardware threads it is well below 2.
 # :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` draws both.
 #
+# Comparisons are measured in rounds, not one contender after another: on a shared
+# machine the speed of a CPU changes from one second to the next, so timing A five
+# times and then B five times can compare a quiet A with a busy B.
+# ``measure_interleaved`` runs each contender once per round, starting one place
+# further on each round:
+#
+# .. literalinclude:: /../conc_examples/timing.py
+#    :pyobject: measure_interleaved
+#
+# Where a page says how close a pool comes to the ceiling, the ceiling takes its turn
+# in the same short rounds (``conc_examples.ceiling.CeilingProbe`` keeps its
+# independent processes waiting, so a turn costs only the work), and each round of the
+# pool is judged against that round's ceiling.  The median of those ratios changes
+# far less from one build to the next than a ratio of two medians measured seconds
+# apart.
+#
 # Take-away: warm up, repeat, keep the minimum, median and maximum, and draw the ideal
 # beside the measurement.  Above, four times the work took several times as long by
 # both clocks (the ratios printed, against an ideal of 4), and the whiskers show how much
