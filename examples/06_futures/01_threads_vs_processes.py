@@ -69,7 +69,7 @@ if __name__ == "__main__":
 #
 # The ideal says 2 workers on 2 CPUs go 2x faster.  But two vCPUs may be two threads
 # of one physical core, clocks drop when more cores are busy, and other programs run
-# too.  A :class:`~conc_examples.ceiling.CeilingProbe` keeps two independent Python
+# too.  A ``conc_examples.ceiling.CeilingProbe`` keeps two independent Python
 # processes waiting; each call releases one of them alone on the same work, then both
 # side by side, with no pool, pickling or start method involved: no parallel program
 # here can beat that.  What the CPUs give changes from one second to the next on a
