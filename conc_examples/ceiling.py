@@ -146,8 +146,11 @@ class CeilingProbe:
         """Send the work to ``children`` at once; return the slowest one's time."""
         for child in children:
             assert child.stdin is not None
-            child.stdin.write(f"{self.iterations}\n")
-            child.stdin.flush()
+            try:
+                child.stdin.write(f"{self.iterations}\n")
+                child.stdin.flush()
+            except BrokenPipeError:
+                raise self._died(child) from None
         return max(float(self._answer(child)) for child in children)
 
     def _answer(self, child: subprocess.Popen[str]) -> str:
@@ -161,8 +164,11 @@ class CeilingProbe:
                 raise TimeoutError(f"a ceiling child gave no answer in {self.timeout} s")
         answer = child.stdout.readline().strip()
         if not answer:
-            raise RuntimeError(f"a ceiling child exited with {child.wait(self.timeout)}")
+            raise self._died(child)
         return answer
+
+    def _died(self, child: subprocess.Popen[str]) -> RuntimeError:
+        return RuntimeError(f"a ceiling child exited with {child.wait(self.timeout)}")
 
     def __call__(self) -> None:
         if not self._children:
