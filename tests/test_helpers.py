@@ -180,12 +180,11 @@ def test_ceiling_probe_times_each_round_in_real_children_and_ends_them() -> None
 
 
 def test_ceiling_probe_reports_a_dead_child_and_still_cleans_up() -> None:
-    with pytest.raises(RuntimeError, match="exited with -9"):
-        with CeilingProbe(2, 1000) as probe:
-            children = list(probe._children)
-            children[1].kill()
-            children[1].wait(timeout=10)  # dead before the probe writes to it
-            probe()
+    with pytest.raises(RuntimeError, match="exited with"), CeilingProbe(2, 1000) as probe:
+        children = list(probe._children)
+        children[1].kill()
+        children[1].wait(timeout=10)  # dead before the probe writes to it
+        probe()
     assert all(child.returncode is not None for child in children)
 
 
