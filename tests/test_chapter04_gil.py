@@ -35,9 +35,9 @@ def test_threads_do_not_speed_up_pure_python_but_processes_do() -> None:
     # (The wall-clock speed-up, < 1.2x on a quiet machine, is not asserted: three
     # runs of 0.1 s on a shared machine can differ 2x either way; CPU time cannot.)
     # The pool's 2 processes against 2 independent ones doing the same halves, round by
-    # round: on a quiet machine about 100 %, under load 90-116 % (median of 9 rounds).
-    # A pool that ran its workers one at a time would read 1 / ceiling, about 55 %.
-    assert records["process_share_of_ceiling_2"] > 0.75
+    # round: 91-118 % in runs here (median of 9 rounds), once 72 % in a docs build.  A
+    # pool that ran its workers one at a time would read 1 / ceiling, about 55 %.
+    assert records["process_share_of_ceiling_2"] > 0.65
     # Processes can only beat threads where the machine has a second CPU to give.
     if records["ceiling_2"] > 1.6:
         assert records["process_speedup_2_best"] > records["thread_speedup_2_best"]
