@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
-from types import TracebackType
 
 from conc_examples.timing import Timing
 
@@ -124,12 +123,7 @@ class CeilingProbe:
             raise
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
