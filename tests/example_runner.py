@@ -4,9 +4,14 @@ Each example runs as a real script in a subprocess (``python -X dev script.py``,
 its own folder, with a timeout), in a new session so that any process it leaves
 running can be found afterwards.  A run passes when it exits 0, writes nothing to
 stderr but what the example means to show (see :data:`ALLOWED_STDERR`), and leaves no
-process behind.  The values the example passed to
-:func:`conc_examples.results.record` come back in :attr:`ExampleRun.records`, so
-tests can check what the example claims.
+process behind.
+
+What the page computed comes back in :attr:`ExampleRun.values`: the script's module
+globals at the end of the run (those that pickle by value: numbers, strings, lists,
+dicts, ``conc_examples`` objects such as a ``Timing``), read by the names the page gives
+them.  Claim tests assert on those, or on :attr:`ExampleRun.stdout`; nothing on a page
+exists only for the tests.  A value whose class the script itself defines cannot be
+read back here and is left out.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import functools
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import subprocess
@@ -48,15 +54,8 @@ ALLOWED_STDERR: dict[str, re.Pattern[str]] = {}
 # Examples that block the loop on purpose show these lines on the page themselves.
 ALLOWED_EVERYWHERE = re.compile(r"^Executing <.+> took \d+\.\d+ seconds$")
 
-# Forces a start method, then runs the script exactly as ``python script.py`` would:
-# as __main__, with its own folder first on sys.path, so spawn children re-import it.
-_BOOTSTRAP = (
-    "import multiprocessing, runpy, sys;"
-    "multiprocessing.set_start_method(sys.argv[1]);"
-    "sys.argv = sys.argv[2:];"
-    "sys.path[0] = __import__('os').path.dirname(sys.argv[0]);"
-    "runpy.run_path(sys.argv[0], run_name='__main__')"
-)
+# Runs the script as ``python script.py`` would, and keeps its module globals.
+RUN_AS_SCRIPT = Path(__file__).resolve().parent / "run_as_script.py"
 
 
 def discover() -> list[Path]:
@@ -88,6 +87,7 @@ class ExampleRun:
     seconds: float
     leftovers: list[str] = field(default_factory=list)
     records: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -145,13 +145,11 @@ def _leftovers(session_id: int) -> list[str]:
 
 def run(script: Path, start_method: str | None = None) -> ExampleRun:
     """Run ``script`` as a reader would (plus ``-X dev``), under ``start_method``."""
-    command = [sys.executable, "-X", "dev"]
-    if start_method is None:
-        command.append(str(script))
-    else:
-        command += ["-c", _BOOTSTRAP, start_method, str(script)]
     with tempfile.TemporaryDirectory() as tmp:
         records_file = Path(tmp, "records.jsonl")
+        values_file = Path(tmp, "values.pickle")
+        command = [sys.executable, "-X", "dev", str(RUN_AS_SCRIPT)]
+        command += [start_method or "default", str(values_file), str(script)]
         env = {
             **os.environ,
             RECORD_ENV_VAR: str(records_file),
@@ -185,9 +183,31 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
             for line in records_file.read_text(encoding="utf-8").splitlines():
                 entry = json.loads(line)
                 records[entry["name"]] = entry["value"]
+        values = _read_values(values_file)
     return ExampleRun(
-        script, start_method, child.returncode, stdout, stderr, seconds, leftovers, records
+        script,
+        start_method,
+        child.returncode,
+        stdout,
+        stderr,
+        seconds,
+        leftovers,
+        records,
+        values,
     )
+
+
+def _read_values(values_file: Path) -> dict[str, Any]:
+    """The script's globals, each unpickled on its own; one that cannot be is left out."""
+    if not values_file.exists():
+        return {}
+    values = {}
+    for name, blob in pickle.loads(values_file.read_bytes()).items():
+        try:
+            values[name] = pickle.loads(blob)
+        except Exception:  # e.g. an instance of a class defined in the script
+            continue
+    return values
 
 
 @functools.cache
