@@ -53,7 +53,7 @@ def _install(session: nox.Session, *groups: str) -> None:
         session.log("dependencies unchanged since the last install: not reinstalling")
         return
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
-    session.install("-e", ".")
+    session.install("-e", ".[engines]")  # chapter 10's engines: Celery, Dask, gevent
     stamp.write_text(wanted.hexdigest())
 
 

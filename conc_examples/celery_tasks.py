@@ -1,0 +1,128 @@
+"""The Celery app and the tasks of the "Beyond one machine" chapter.
+
+A Celery worker finds its tasks by importing a module by name
+(``celery -A conc_examples.celery_tasks:app worker``), so the tasks live here, not on a
+page.  The settings are the ones a page explains:
+
+* JSON only, for arguments and results: a worker that accepts pickle runs whatever code
+  a message names, so anyone who can write to the broker can run code on every worker.
+* ``task_acks_late`` and ``task_reject_on_worker_lost``: a task is acknowledged when it
+  has finished, not when it was received, so a task whose worker dies is delivered
+  again (at least once, never "at most once").
+* ``worker_prefetch_multiplier=1``: a worker holds one task at a time, so a dead worker
+  takes only its running task down with it.
+* A visibility timeout of 1.5 s on the Redis transport: Redis has no acknowledgements of
+  its own, so a task not acknowledged within that time is handed out again.  Real
+  deployments use hours; a task that runs longer than it is delivered twice.
+
+The broker URL comes from :data:`conc_examples.redis_server.ENV_VAR` in a worker, and
+from :func:`make_app` in the program that sends tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from celery import Celery, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from conc_examples.redis_server import ENV_VAR
+
+__all__ = ["add", "flaky", "ledger_step", "make_app", "nap", "overrun", "square", "total"]
+
+VISIBILITY_TIMEOUT = 1.5
+
+
+def make_app(broker_url: str) -> Celery:
+    """A Celery app on ``broker_url`` (Redis: broker and result backend in one)."""
+    app = Celery("conc_examples", broker=broker_url, backend=broker_url, set_as_current=True)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={
+            "visibility_timeout": VISIBILITY_TIMEOUT,
+            "unacked_restore_interval": 0.5,  # look for abandoned tasks twice a second
+            "unacked_restore_throttle": 1,
+        },
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+def __getattr__(name: str) -> Celery:
+    # The worker's app, made on first use: importing this module to send tasks must
+    # not need the environment variable, only a worker does.
+    if name == "app":
+        globals()["app"] = worker_app = make_app(os.environ[ENV_VAR])
+        return worker_app
+    raise AttributeError(name)
+
+
+@shared_task
+def add(x: int, y: int) -> int:
+    """The smallest task: its cost is all messaging."""
+    return x + y
+
+
+@shared_task
+def nap(seconds: float) -> float:
+    """A task that takes ``seconds`` (waiting, so the ideal time is exact)."""
+    time.sleep(seconds)
+    return seconds
+
+
+@shared_task(bind=True, max_retries=5)
+def flaky(self, failures: int, ledger: str) -> int:  # noqa: ANN001 (Celery's task)
+    """Fail the first ``failures`` attempts, as a flaky network call would; retry each.
+
+    Each attempt writes its time to ``ledger``; the wait before a retry doubles.
+    """
+    with open(ledger, "a") as file:
+        file.write(f"{time.time()}\n")
+    if self.request.retries < failures:
+        error = ConnectionError(f"attempt {self.request.retries + 1} failed")
+        raise self.retry(exc=error, countdown=0.1 * 2**self.request.retries)
+    return self.request.retries + 1
+
+
+@shared_task
+def square(x: int) -> int:
+    return x * x
+
+
+@shared_task
+def total(values: list[int]) -> int:
+    """The chord's callback: runs once, after every task of the group has finished."""
+    return sum(values)
+
+
+@shared_task
+def overrun(seconds: float) -> str:
+    """Run for ``seconds`` unless the soft time limit interrupts it first."""
+    try:
+        time.sleep(seconds)
+    except SoftTimeLimitExceeded:
+        return "interrupted by the soft time limit: cleaned up and gave up"
+    return "finished"
+
+
+@shared_task(bind=True)
+def ledger_step(self, ledger: str, seconds: float) -> str:  # noqa: ANN001
+    """Write "started" to ``ledger``, work ``seconds``, write "finished".
+
+    The ledger is the task's side effect: a task delivered twice writes twice.
+    """
+    path = Path(ledger)
+    with path.open("a") as file:
+        file.write(f"started {self.request.hostname} pid {os.getpid()}\n")
+    time.sleep(seconds)
+    with path.open("a") as file:
+        file.write(f"finished {self.request.hostname} pid {os.getpid()}\n")
+    return self.request.hostname

@@ -1,0 +1,165 @@
+"""
+Celery on Redis: tasks, retries, chords, and a worker killed mid-task
+=====================================================================
+
+You start a Redis server and two Celery workers, send them tasks, and watch a flaky task
+succeed on its fourth try.  Then you kill a worker in the middle of a task and see the
+other worker run it again, twice in the ledger, because Celery delivers *at least* once.
+
+You need ``pip install "conc-examples[engines]"`` and the ``redis-server`` program.
+"""
+
+# %%
+# A broker, and workers that are programs of their own
+# ----------------------------------------------------
+# A pool lives inside your program; a task queue does not.  You put tasks on a *broker*
+# (here Redis), and workers, on this machine or any other, take them off.  The page starts
+# its own ``redis-server`` on 127.0.0.1 with a free port and nothing written to disk.
+# Without ``redis-server`` the page stops here with one line that says how to get it, or
+# how to point it at a Redis you run (``CONC_EXAMPLES_REDIS_URL``).
+
+import time
+
+from conc_examples.redis_server import start_redis
+
+started = time.perf_counter()
+redis = start_redis()
+redis_seconds = time.perf_counter() - started
+print(f"redis-server answering after {redis_seconds:.3f} s")
+
+# %%
+# The tasks live in an importable module, because a worker finds them by name:
+# ``celery -A conc_examples.celery_tasks:app worker``.  Two of them:
+#
+# .. literalinclude:: /../conc_examples/celery_tasks.py
+#    :pyobject: add
+#
+# .. literalinclude:: /../conc_examples/celery_tasks.py
+#    :pyobject: make_app
+#
+# Messages are JSON, never :mod:`pickle`: a worker that unpickles a message runs whatever
+# code the message names, so anyone who can write to the broker could run code on every
+# worker.  Now two workers, ``a`` and ``b``, each a ``celery worker`` command with one
+# pool process.
+
+from conc_examples.celery_tasks import make_app
+from conc_examples.celery_workers import start_workers
+
+app = make_app(redis.url)
+started = time.perf_counter()
+workers = start_workers(app, ["a@localhost", "b@localhost"])
+startup_seconds = time.perf_counter() - started
+print(f"two workers ready after {startup_seconds:.2f} s")
+
+# %%
+# That start-up is the price of a separate program: importing Celery, connecting to the
+# broker, forking the pool.  You pay it once per worker, not per task.
+#
+# Send a task, get its result
+# ---------------------------
+# ``delay`` puts a message on the queue and hands you an ``AsyncResult`` at once, as
+# ``submit`` hands you a future.  ``get`` waits for the result, always with a timeout.
+
+from conc_examples.celery_tasks import add
+
+pending = add.delay(2, 3)
+first_result = pending.get(timeout=10)
+print(f"add(2, 3) = {first_result}, state {pending.state}")
+
+# %%
+# A flaky task, retried with backoff
+# ----------------------------------
+# ``flaky`` fails three times, as a call to a busy service would, and asks Celery to retry
+# it after 0.1 s, then 0.2 s, then 0.4 s.  Each attempt writes its time to a ledger file.
+#
+# .. literalinclude:: /../conc_examples/celery_tasks.py
+#    :pyobject: flaky
+
+import tempfile
+from pathlib import Path
+
+from conc_examples.celery_tasks import flaky
+
+ledger_folder = tempfile.TemporaryDirectory()
+flaky_ledger = Path(ledger_folder.name, "flaky")
+flaky_attempts = flaky.delay(3, str(flaky_ledger)).get(timeout=10)
+times = [float(line) for line in flaky_ledger.read_text().split()]
+retry_waits = [round(later - earlier, 2) for earlier, later in zip(times, times[1:])]
+print(f"succeeded on attempt {flaky_attempts}; waits between attempts (s): {retry_waits}")
+
+# %%
+# Each wait doubles: a struggling service gets room to recover instead of a stampede.
+#
+# A group, a chord, and a time limit
+# ----------------------------------
+# A *group* runs tasks in parallel, like ``map``.  A *chord* is a group plus a callback
+# that runs once, on a worker, with all the results: here their sum.  A chord needs a
+# result backend (this app stores results in the same Redis).
+
+from celery import chord, group
+
+from conc_examples.celery_tasks import square, total
+
+group_result = group(square.s(i) for i in range(10))().get(timeout=10)
+chord_result = chord(square.s(i) for i in range(10))(total.s()).get(timeout=10)
+print(f"group: {group_result}\nchord: sum of squares = {chord_result}")
+
+# %%
+# A task that would run 3 s gets a soft time limit of 0.3 s: Celery raises
+# ``SoftTimeLimitExceeded`` inside it, and the task cleans up and returns.
+
+from conc_examples.celery_tasks import overrun
+
+time_limit_outcome = overrun.apply_async((3.0,), soft_time_limit=0.3).get(timeout=10)
+print(time_limit_outcome)
+
+# %%
+# A worker killed in the middle of a task
+# ---------------------------------------
+# ``ledger_step`` writes "started", works for half a second, writes "finished".  As soon as
+# "started" appears, you kill that worker with ``SIGKILL``, as a machine that loses power.
+#
+# .. literalinclude:: /../conc_examples/celery_tasks.py
+#    :pyobject: ledger_step
+#
+# The app acknowledges a task only once it has finished (``task_acks_late``).  Redis keeps
+# the unacknowledged message, and after its visibility timeout (1.5 s here, an hour by
+# default) the surviving worker takes it again.
+
+from conc_examples.celery_tasks import ledger_step
+
+step_ledger = Path(ledger_folder.name, "step")
+pending = ledger_step.delay(str(step_ledger), 0.5)
+deadline = time.monotonic() + 10
+while not step_ledger.exists() and time.monotonic() < deadline:
+    time.sleep(0.01)
+killed_worker = step_ledger.read_text().split()[1]
+workers.kill(killed_worker)
+killed_at = time.perf_counter()
+redelivered_to = pending.get(timeout=20)
+redelivery_seconds = time.perf_counter() - killed_at
+ledger_lines = step_ledger.read_text().splitlines()
+print(f"killed {killed_worker}; result from {redelivered_to}"
+      f" {redelivery_seconds:.1f} s later; the ledger:")  # fmt: skip
+print("\n".join(f"  {line}" for line in ledger_lines))
+
+# %%
+# The task ran twice: the ledger has two "started" lines and one "finished".  Everything
+# the first attempt did before it died (a row written, an e-mail sent) happened, and will
+# happen again.  So make tasks *idempotent*: doing one twice must leave the same result as
+# doing it once (write with a key, check before you send).
+#
+# Stop the workers (a warm shutdown: each finishes its task and exits), then the broker.
+
+started = time.perf_counter()
+workers.close()
+app.close()
+redis.close()
+ledger_folder.cleanup()
+stop_seconds = time.perf_counter() - started
+print(f"workers and redis-server stopped in {stop_seconds:.2f} s")
+
+# %%
+# Take-away: a task queue survives a worker's death only because it delivers again; the
+# task above started twice and finished once, a visibility timeout after the kill (the
+# seconds printed above), so every task must be safe to run twice.
