@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["bar_chart", "scaling_chart", "show", "timeline_chart"]
+__all__ = ["bar_chart", "overhead_chart", "scaling_chart", "show", "timeline_chart"]
 
 _STYLE = {
     "figure.figsize": (7.0, 3.8),
@@ -119,6 +119,36 @@ def scaling_chart(
     ax.set_ylabel(f"speed-up over baseline ({baseline.median:.3f} s)")
     ax.set_ylim(0, max([*ideal, ceiling or 0]) * 1.25)
     ax.legend(loc="upper left")
+    return fig
+
+
+def overhead_chart(
+    durations: Sequence[float],
+    series: Mapping[str, Sequence[Timing]],
+    *,
+    ideals: Sequence[float],
+    title: str,
+) -> Figure:
+    """Each series' time over the ideal time, against the duration of one task.
+
+    ``series`` maps an engine to one :class:`Timing` per duration; ``ideals`` is the
+    ideal time of each job (its work spread perfectly over the workers).  1.0 is the
+    ideal; a point at 5 means the job took five times its work.  Log-log axes: task
+    sizes and overheads both span decades.
+    """
+    fig, ax = _figure(title)
+    ax.axhline(1.0, **_IDEAL, label="ideal: the work alone (no cost per task)")
+    for name, timings in series.items():
+        ratios = [t.median / i for t, i in zip(timings, ideals, strict=True)]
+        low = [r - t.min / i for r, t, i in zip(ratios, timings, ideals, strict=True)]
+        high = [t.max / i - r for r, t, i in zip(ratios, timings, ideals, strict=True)]
+        ax.errorbar(durations, ratios, yerr=[low, high], marker="o", capsize=4, label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(list(durations), [f"{d * 1000:g}" for d in durations])
+    ax.set_xlabel("duration of one task (ms)")
+    ax.set_ylabel("job time / ideal time (median)")
+    ax.legend(loc="upper right")
     return fig
 
 

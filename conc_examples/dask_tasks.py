@@ -1,0 +1,46 @@
+"""What the Dask workers of the "Beyond one machine" chapter run.
+
+A Dask worker is a process of its own (on this machine or another), and it finds the
+function a task names by importing it, as a ``spawn`` child does: so the functions live
+in an importable module, installed wherever a worker runs.  They print nothing (a
+worker's output never reaches the page) and return what the page shows.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+__all__ = ["ledger_step", "nap", "slow_square", "tiny"]
+
+
+def slow_square(x: int) -> int:
+    """Square ``x`` after a 50 ms wait, as a task that does some real work would."""
+    time.sleep(0.05)
+    return x * x
+
+
+def tiny(x: int) -> int:
+    """The smallest task: its cost is all scheduling and messaging."""
+    return x + 1
+
+
+def nap(seconds: float) -> float:
+    """A task that takes ``seconds`` (waiting, so the ideal time is exact)."""
+    time.sleep(seconds)
+    return seconds
+
+
+def ledger_step(ledger: str, seconds: float) -> int:
+    """Write "started", work ``seconds``, write "finished"; return the worker's pid.
+
+    The ledger is the task's side effect: a task run twice writes twice.
+    """
+    path = Path(ledger)
+    with path.open("a") as file:
+        file.write(f"started pid {os.getpid()}\n")
+    time.sleep(seconds)
+    with path.open("a") as file:
+        file.write(f"finished pid {os.getpid()}\n")
+    return os.getpid()

@@ -1,0 +1,134 @@
+"""
+Dask distributed: the futures API across machines, and a task that outlives its worker
+======================================================================================
+
+You run the same eight tasks twice: on a :class:`~concurrent.futures.ProcessPoolExecutor`
+and on a Dask cluster, with almost the same code.  Then you kill a Dask worker in the
+middle of a task, and the scheduler runs the task again on a worker that is still alive.
+
+You need ``pip install "conc-examples[engines]"``.
+"""
+
+# %%
+# The code you know
+# -----------------
+# Eight tasks of 50 ms each on two worker processes.  The function lives in an importable
+# module, which Dask needs too: a worker on another machine imports it by name.
+#
+# .. literalinclude:: /../conc_examples/dask_tasks.py
+#    :pyobject: slow_square
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from conc_examples.dask_tasks import slow_square
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(slow_square, i) for i in range(8)]
+        pool_results = [future.result(timeout=30) for future in futures]
+    print(f"ProcessPoolExecutor: {pool_results}")
+
+# %%
+# The same on a Dask cluster
+# --------------------------
+# A cluster is a *scheduler* and *workers*, each a server on the network.
+# :class:`~distributed.LocalCluster` starts them on this machine: two worker processes of
+# one thread each, on 127.0.0.1, no dashboard, logs only if critical.  A
+# :class:`~distributed.Client` connects to the scheduler; its ``submit`` and ``result``
+# are the executor's, and ``gather`` waits for a list of futures at once.
+
+import logging
+
+from dask.distributed import Client, LocalCluster
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None, silence_logs=logging.CRITICAL,
+    )  # fmt: skip
+    client = Client(cluster)
+    startup_seconds = time.perf_counter() - started
+    futures = [client.submit(slow_square, i) for i in range(8)]
+    dask_results = client.gather(futures, errors="raise")
+    mapped = client.gather(client.map(slow_square, range(8)))
+    print(f"cluster ready after {startup_seconds:.2f} s")
+    print(f"Dask submit + gather:   {dask_results}\nDask map + gather:      {mapped}")
+
+# %%
+# Same results, same shape of code: ``pool.submit`` became ``client.submit``.
+#
+# The same code, on many machines
+# -------------------------------
+# To use machines you own, you run ``dask scheduler`` on one and ``dask worker
+# tcp://SCHEDULER:8786`` on each of the others, and your program connects to the
+# scheduler's address.  Here the address is the local cluster's; nothing else changes.
+# What a worker needs is that ``conc_examples`` is importable there (the same package,
+# installed on every machine), and that the arguments and results travel by
+# :mod:`pickle` (so keep the network between scheduler and workers private).
+
+if __name__ == "__main__":
+    address = cluster.scheduler_address
+    with Client(address) as remote:
+        remote_results = remote.gather(remote.map(slow_square, range(8)))
+        worker_addresses = sorted(remote.scheduler_info(n_workers=-1)["workers"])
+    print(f"Client({address!r}): {remote_results}")
+    print(f"workers: {worker_addresses}")
+
+# %%
+# A worker killed in the middle of a task
+# ---------------------------------------
+# ``ledger_step`` writes "started", works for one second, then writes "finished".  As
+# soon as "started" appears you kill the worker process that wrote it (``SIGKILL``).
+#
+# .. literalinclude:: /../conc_examples/dask_tasks.py
+#    :pyobject: ledger_step
+#
+# The scheduler keeps track of every task until its result is safe: when a worker's
+# connection drops, its running tasks go back to the queue and another worker gets them.
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+
+from conc_examples.dask_tasks import ledger_step
+
+if __name__ == "__main__":
+    ledger_folder = tempfile.TemporaryDirectory()
+    ledger = Path(ledger_folder.name, "ledger")
+    future = client.submit(ledger_step, str(ledger), 1.0)
+    deadline = time.monotonic() + 10
+    while not ledger.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed_pid = int(ledger.read_text().split()[2])
+    os.kill(killed_pid, signal.SIGKILL)
+    killed_at = time.perf_counter()
+    finished_by = future.result(timeout=30)
+    reschedule_seconds = time.perf_counter() - killed_at
+    ledger_lines = ledger.read_text().splitlines()
+    print(f"killed pid {killed_pid}; result from pid {finished_by}"
+          f" {reschedule_seconds:.1f} s later; the ledger:")  # fmt: skip
+    print("\n".join(f"  {line}" for line in ledger_lines))
+
+# %%
+# The task ran twice, and only the second run finished: like a Celery task, a Dask task
+# whose worker dies is run again, so a task with side effects must be safe to repeat.
+# The cluster replaces the dead worker by itself (each worker has a *nanny* process that
+# restarts it).  A task that kills three workers in a row is given up as a poison pill
+# (``KilledWorker``).
+#
+# Close the client, then the cluster: that stops the scheduler and the workers.
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    client.close()
+    cluster.close()
+    ledger_folder.cleanup()
+    print(f"client and cluster closed in {time.perf_counter() - started:.2f} s")
+
+# %%
+# Take-away: Dask's ``Client`` is an executor whose workers can be anywhere; the task
+# above outlived its worker and finished on another (the seconds printed above), because
+# the scheduler, not the worker, owns the task.

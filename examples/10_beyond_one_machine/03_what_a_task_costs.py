@@ -1,0 +1,140 @@
+"""
+What a task costs: a process pool, Celery and Dask, side by side
+================================================================
+
+You send the same tasks through three engines, each with two worker processes: a
+:class:`~concurrent.futures.ProcessPoolExecutor`, Celery on Redis, and Dask.  For tiny
+tasks the pool wins by far; as tasks grow, the engines' cost per task stops mattering.
+
+You need ``pip install "conc-examples[engines]"`` and the ``redis-server`` program.
+"""
+
+# %%
+# Three engines, two workers each
+# -------------------------------
+# The pool's workers are processes of this program; Celery's are a separate program
+# that talks through Redis; Dask's are servers that a scheduler talks to.  Start-up is
+# timed too.  The pool uses the ``forkserver`` start method where ``fork`` is the
+# default: Dask runs threads in this process, and a process with threads must not fork.
+
+import logging
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from dask.distributed import Client, LocalCluster
+
+from conc_examples.celery_tasks import make_app
+from conc_examples.celery_workers import start_workers
+from conc_examples.redis_server import start_redis
+
+if __name__ == "__main__":
+    fork = multiprocessing.get_start_method() == "fork"
+    started = time.perf_counter()
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context(
+        "forkserver" if fork else None))  # fmt: skip
+    pool.submit(abs, 0).result(timeout=60)  # the workers start on the first task
+    startup = {"process pool": time.perf_counter() - started}
+    started = time.perf_counter()
+    redis = start_redis()
+    app = make_app(redis.url)
+    workers = start_workers(app, ["costs@localhost"], concurrency=2)
+    startup["Celery + Redis"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+        silence_logs=logging.CRITICAL,
+    )  # fmt: skip
+    client = Client(cluster)
+    startup["Dask"] = time.perf_counter() - started
+    print("start-up (s): " + ", ".join(f"{k} {v:.2f}" for k, v in startup.items()))
+
+# %%
+# One task, in each engine's own words
+# ------------------------------------
+# Every engine runs the same kind of task: wait ``seconds``, then return.  With
+# ``seconds=0`` it is a tiny task, and what you time is the engine alone.  Each function
+# runs ``n`` tasks and waits for all the results.  Two details matter: a Celery group's
+# ``get`` looks for results every 0.5 s unless you pass ``interval``, and Dask gives a
+# call with the same arguments the same key and answers it from memory unless you pass
+# ``pure=False``.
+
+from celery import group
+
+from conc_examples import celery_tasks
+from conc_examples.dask_tasks import nap
+
+
+def on_pool(seconds: float, n: int) -> list:
+    return list(pool.map(nap, [seconds] * n, timeout=60))
+
+
+def on_celery(seconds: float, n: int) -> list:
+    job = group(celery_tasks.nap.s(seconds) for _ in range(n))
+    return job.apply_async().get(timeout=60, interval=0.005)
+
+
+def on_dask(seconds: float, n: int) -> list:
+    return client.gather(client.map(nap, [seconds] * n, pure=False))
+
+
+engines = {"process pool": on_pool, "Celery + Redis": on_celery, "Dask": on_dask}
+
+# %%
+# The round trip of one tiny task, and the throughput of 100
+# ----------------------------------------------------------
+# The engines take turns, round by round (see :doc:`../09_benchmarking/05_how_this_site_measures`);
+# the table shows the median and the spread.
+
+from conc_examples.timing import measure_interleaved
+
+if __name__ == "__main__":
+    one = measure_interleaved({k: lambda f=f: f(0, 1) for k, f in engines.items()}, repeat=10)
+    many = measure_interleaved({k: lambda f=f: f(0, 100) for k, f in engines.items()})
+    latency_ms = {name: timing.median * 1000 for name, timing in one.items()}
+    tasks_per_second = {name: 100 / timing.median for name, timing in many.items()}
+    for name in engines:
+        print(f"{name:>15}: one task {latency_ms[name]:6.2f} ms round trip,"
+              f" {tasks_per_second[name]:7.0f} tiny tasks/s")  # fmt: skip
+
+# %%
+# The pool hands a task to a worker over a pipe.  Celery writes it to Redis, a worker
+# reads it, runs it, and writes the result back to Redis for you to read.  Dask's
+# scheduler decides where each task runs, and tells you when it is done.  Every hop costs.
+#
+# Larger tasks: where the cost stops mattering
+# --------------------------------------------
+# Jobs of 8 tasks of 2, 20 and 100 ms on two workers: the ideal is the work alone,
+# 8 x duration / 2.  The chart shows each job's time over that ideal (1 is perfect).
+
+from conc_examples.plotting import overhead_chart
+
+if __name__ == "__main__":
+    durations = [0.002, 0.02, 0.1]
+    ideals = [8 * d / 2 for d in durations]
+    sized = {name: [] for name in engines}
+    for d in durations:
+        jobs = {k: lambda f=f: f(d, 8) for k, f in engines.items()}
+        for name, timing in measure_interleaved(jobs, repeat=2, warmup=0).items():
+            sized[name].append(timing)
+    over_ideal = {k: [t.median / i for t, i in zip(v, ideals)] for k, v in sized.items()}
+    for name, ratios in over_ideal.items():
+        print(f"{name:>15}: " + ", ".join(f"{r:5.2f}x" for r in ratios) + " the ideal")
+    overhead_chart(durations, sized, ideals=ideals, title="Cost per task, side by side")
+
+# %%
+# Close everything: the pool, the Dask client and cluster, the Celery worker, Redis.
+
+if __name__ == "__main__":
+    pool.shutdown()
+    client.close()
+    cluster.close()
+    workers.close()
+    app.close()
+    redis.close()
+
+# %%
+# Take-away: a pool is the cheapest way to run tiny tasks on one machine (the round
+# trips above differ several times over); Celery and Dask cost milliseconds per task,
+# which tasks of a tenth of a second hide (their ratio near 1 in the last column), and
+# in return they reach other machines and survive a dead worker.
