@@ -37,7 +37,7 @@ VISIBILITY_TIMEOUT = 1.5
 
 def make_app(broker_url: str) -> Celery:
     """A Celery app on ``broker_url`` (Redis: broker and result backend in one)."""
-    app = Celery("conc_examples", broker=broker_url, backend=broker_url, set_as_current=True)
+    app = Celery("conc_examples", broker=broker_url, backend=broker_url)
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -79,7 +79,7 @@ def nap(seconds: float) -> float:
 
 
 @shared_task(bind=True, max_retries=5)
-def flaky(self, failures: int, ledger: str) -> int:  # noqa: ANN001 (Celery's task)
+def flaky(self, failures: int, ledger: str) -> int:
     """Fail the first ``failures`` attempts, as a flaky network call would; retry each.
 
     Each attempt writes its time to ``ledger``; the wait before a retry doubles.
@@ -114,7 +114,7 @@ def overrun(seconds: float) -> str:
 
 
 @shared_task(bind=True)
-def ledger_step(self, ledger: str, seconds: float) -> str:  # noqa: ANN001
+def ledger_step(self, ledger: str, seconds: float) -> str:
     """Write "started" to ``ledger``, work ``seconds``, write "finished".
 
     The ledger is the task's side effect: a task delivered twice writes twice.

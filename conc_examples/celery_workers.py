@@ -26,6 +26,8 @@ from conc_examples.redis_server import ENV_VAR
 
 __all__ = ["Workers", "start_workers"]
 
+_TASKS = "conc_examples.celery_tasks:app"  # the module a worker imports, and its app
+
 
 def _stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> None:
     for process in processes.values():
@@ -67,27 +69,27 @@ def start_workers(
     app: Celery, names: list[str], *, concurrency: int = 1, timeout: float = 60.0
 ) -> Workers:
     """Start one prefork worker per name; return once every one answers a ping."""
-    log = tempfile.NamedTemporaryFile(prefix="celery-workers-", suffix=".log", delete=False)
+    descriptor, log_name = tempfile.mkstemp(prefix="celery-workers-", suffix=".log")
     env = {**os.environ, ENV_VAR: app.conf.broker_url}
     processes = {}
-    for name in names:
-        command = [sys.executable, "-m", "celery", "-A", "conc_examples.celery_tasks:app"]
-        command += ["worker", "--pool=prefork", f"--concurrency={concurrency}", "-n", name]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-        command += ["--loglevel=WARNING"]
-        processes[name] = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-            start_new_session=True,
-        )  # fmt: skip
-    log.close()
-    workers = Workers(processes, log.name)
-    weakref.finalize(workers, os.unlink, log.name)
+    with open(descriptor, "wb") as log:
+        for name in names:
+            command = [sys.executable, "-m", "celery", "-A", _TASKS, "worker"]
+            command += ["--pool=prefork", f"--concurrency={concurrency}"]
+            command += ["-n", name, "--loglevel=WARNING"]
+            command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+            processes[name] = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                start_new_session=True,
+            )  # fmt: skip
+    workers = Workers(processes, log_name)
+    weakref.finalize(workers, os.unlink, log_name)
     deadline = time.monotonic() + timeout
     waiting = set(names)
     while waiting and time.monotonic() < deadline:
         if died := [n for n in waiting if processes[n].poll() is not None]:
             workers.close()
-            tail = Path(log.name).read_text(errors="replace")[-2000:]
+            tail = Path(log_name).read_text(errors="replace")[-2000:]
             raise RuntimeError(f"Celery worker {died[0]} exited at start-up:\n{tail}")
         for reply in app.control.ping(destination=sorted(waiting), timeout=0.2):
             waiting -= set(reply)

@@ -17,14 +17,14 @@ from gevent import monkey
 
 monkey.patch_all()
 
-import ctypes  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
+import ctypes
+import hashlib
+import json
+import sys
+import time
+import urllib.request
 
-import gevent  # noqa: E402
+import gevent
 
 REQUESTS = 100
 DELAY = 0.1

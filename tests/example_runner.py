@@ -16,6 +16,7 @@ read back here and is left out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,19 +134,48 @@ def _session_members(session_id: int) -> list[str]:
     return members
 
 
-def _leftovers(session_id: int) -> list[str]:
+# Every run gets a token in its environment, which its descendants inherit: a process
+# that started a session of its own (a server, a Celery worker) is found by it.
+RUN_TOKEN_ENV_VAR = "CONC_EXAMPLES_RUN_TOKEN"
+
+
+def _token_holders(token: str) -> dict[int, str]:
+    """Live processes whose environment carries ``token`` (Linux ``/proc``)."""
+    needle = f"{RUN_TOKEN_ENV_VAR}={token}".encode()
+    holders = {}
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if needle not in environ.read_bytes().split(b"\0"):
+                continue
+            stat = Path(environ.parent, "stat").read_text()
+        except OSError:  # the process ended while we looked, or is not ours
+            continue
+        if stat[stat.rindex(")") + 2 :].split()[0] != "Z":
+            command = stat[stat.index("(") + 1 : stat.rindex(")")]
+            holders[int(environ.parent.name)] = f"pid {environ.parent.name} ({command})"
+    return holders
+
+
+def _leftovers(session_id: int, token: str) -> list[str]:
     if not Path("/proc/self/stat").exists():
         return []  # not Linux: nothing to look in
     deadline = time.monotonic() + LEFTOVER_GRACE_SECONDS
-    while (members := _session_members(session_id)) and time.monotonic() < deadline:
+    while (
+        _session_members(session_id) or _token_holders(token)
+    ) and time.monotonic() < deadline:
         time.sleep(0.1)
+    members, holders = _session_members(session_id), _token_holders(token)
     if members:
         os.killpg(session_id, signal.SIGKILL)
-    return members
+    for pid in holders:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return sorted(set(members) | set(holders.values()))
 
 
 def run(script: Path, start_method: str | None = None) -> ExampleRun:
     """Run ``script`` as a reader would (plus ``-X dev``), under ``start_method``."""
+    token = uuid.uuid4().hex
     with tempfile.TemporaryDirectory() as tmp:
         records_file = Path(tmp, "records.jsonl")
         values_file = Path(tmp, "values.pickle")
@@ -156,6 +187,7 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
             "MPLBACKEND": "Agg",
             "PYTHONASYNCIODEBUG": "1",
             "PYTHONIOENCODING": "utf-8",
+            RUN_TOKEN_ENV_VAR: token,
         }
         env.pop(START_METHOD_ENV_VAR, None)
         start = time.perf_counter()
@@ -177,7 +209,7 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
             stdout, stderr = child.communicate()
             stderr += f"\n<killed: still running after {TIMEOUT_SECONDS} s>"
         seconds = time.perf_counter() - start
-        leftovers = _leftovers(child.pid)
+        leftovers = _leftovers(child.pid, token)
         records = {}
         if records_file.exists():
             for line in records_file.read_text(encoding="utf-8").splitlines():

@@ -9,21 +9,60 @@ from __future__ import annotations
 
 import html
 import multiprocessing
+import os
 import re
 import threading
 import time
+from pathlib import Path
 
 from sphinx.application import Sphinx
 
 _GRACE_SECONDS = 5.0
 
 
+# Threads a library keeps, idle, for the life of the process by design: Dask's one
+# "offload" thread (distributed.utils) starts on first use and is never stopped.
+_PERMANENT_THREADS = re.compile(r"^Dask-Offload")
+
+
+def _multiprocessing_helpers() -> set[str]:
+    """The forkserver and the resource tracker: multiprocessing keeps them running."""
+    from multiprocessing import forkserver, resource_tracker
+
+    pids = (
+        getattr(forkserver._forkserver, "_forkserver_pid", None),
+        getattr(resource_tracker._resource_tracker, "_pid", None),
+    )
+    return {str(pid) for pid in pids if pid}
+
+
+def _child_processes() -> list[str]:
+    """Live children of this process (Linux ``/proc``): servers, workers, subprocesses."""
+    me, kept, found = str(os.getpid()), _multiprocessing_helpers(), []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        command, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")")[-1]
+        state, parent = fields.split()[:2]
+        if parent == me and state != "Z" and stat.parent.name not in kept:
+            found.append(f"{command} (pid {stat.parent.name})")
+    return found
+
+
 def _leftovers() -> list[str]:
-    threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
-    children = [p.name for p in multiprocessing.active_children()]
-    return [f"thread {name!r}" for name in threads] + [
-        f"process {name!r}" for name in children
+    threads = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not _PERMANENT_THREADS.match(t.name)
     ]
+    children = [p.name for p in multiprocessing.active_children()]
+    return (
+        [f"thread {name!r}" for name in threads]
+        + [f"process {name!r}" for name in children]
+        + [f"child process {name}" for name in _child_processes()]
+    )
 
 
 def check_nothing_left_running(gallery_conf: dict, fname: str, when: str) -> None:

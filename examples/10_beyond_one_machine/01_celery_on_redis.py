@@ -76,6 +76,7 @@ print(f"add(2, 3) = {first_result}, state {pending.state}")
 #    :pyobject: flaky
 
 import tempfile
+from itertools import pairwise
 from pathlib import Path
 
 from conc_examples.celery_tasks import flaky
@@ -84,7 +85,7 @@ ledger_folder = tempfile.TemporaryDirectory()
 flaky_ledger = Path(ledger_folder.name, "flaky")
 flaky_attempts = flaky.delay(3, str(flaky_ledger)).get(timeout=10)
 times = [float(line) for line in flaky_ledger.read_text().split()]
-retry_waits = [round(later - earlier, 2) for earlier, later in zip(times, times[1:])]
+retry_waits = [round(later - earlier, 2) for earlier, later in pairwise(times)]
 print(f"succeeded on attempt {flaky_attempts}; waits between attempts (s): {retry_waits}")
 
 # %%

@@ -33,9 +33,9 @@ if __name__ == "__main__":
 # The same on a Dask cluster
 # --------------------------
 # A cluster is a *scheduler* and *workers*, each a server on the network.
-# :class:`~distributed.LocalCluster` starts them on this machine: two worker processes of
+# ``LocalCluster`` starts them on this machine: two worker processes of
 # one thread each, on 127.0.0.1, no dashboard, logs only if critical.  A
-# :class:`~distributed.Client` connects to the scheduler; its ``submit`` and ``result``
+# ``Client`` connects to the scheduler; its ``submit`` and ``result``
 # are the executor's, and ``gather`` waits for a list of futures at once.
 
 import logging

@@ -29,17 +29,17 @@ from conc_examples.celery_workers import start_workers
 from conc_examples.redis_server import start_redis
 
 if __name__ == "__main__":
+    started = time.perf_counter()
+    redis = start_redis()
+    app = make_app(redis.url)
+    workers = start_workers(app, ["costs@localhost"], concurrency=2)
+    startup = {"Celery + Redis": time.perf_counter() - started}
     fork = multiprocessing.get_start_method() == "fork"
     started = time.perf_counter()
     pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context(
         "forkserver" if fork else None))  # fmt: skip
     pool.submit(abs, 0).result(timeout=60)  # the workers start on the first task
-    startup = {"process pool": time.perf_counter() - started}
-    started = time.perf_counter()
-    redis = start_redis()
-    app = make_app(redis.url)
-    workers = start_workers(app, ["costs@localhost"], concurrency=2)
-    startup["Celery + Redis"] = time.perf_counter() - started
+    startup["process pool"] = time.perf_counter() - started
     started = time.perf_counter()
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
@@ -80,17 +80,23 @@ def on_dask(seconds: float, n: int) -> list:
 
 engines = {"process pool": on_pool, "Celery + Redis": on_celery, "Dask": on_dask}
 
+
+def jobs(seconds: float, n: int) -> dict:
+    """One job per engine: ``n`` tasks of ``seconds``, to time side by side."""
+    return {name: lambda run=run: run(seconds, n) for name, run in engines.items()}
+
+
 # %%
 # The round trip of one tiny task, and the throughput of 100
 # ----------------------------------------------------------
-# The engines take turns, round by round (see :doc:`../09_benchmarking/05_how_this_site_measures`);
-# the table shows the median and the spread.
+# The engines take turns, round by round (see
+# :doc:`../09_benchmarking/05_how_this_site_measures`); each figure is the median.
 
 from conc_examples.timing import measure_interleaved
 
 if __name__ == "__main__":
-    one = measure_interleaved({k: lambda f=f: f(0, 1) for k, f in engines.items()}, repeat=10)
-    many = measure_interleaved({k: lambda f=f: f(0, 100) for k, f in engines.items()})
+    one = measure_interleaved(jobs(0, 1), repeat=9)
+    many = measure_interleaved(jobs(0, 100))
     latency_ms = {name: timing.median * 1000 for name, timing in one.items()}
     tasks_per_second = {name: 100 / timing.median for name, timing in many.items()}
     for name in engines:
@@ -114,10 +120,11 @@ if __name__ == "__main__":
     ideals = [8 * d / 2 for d in durations]
     sized = {name: [] for name in engines}
     for d in durations:
-        jobs = {k: lambda f=f: f(d, 8) for k, f in engines.items()}
-        for name, timing in measure_interleaved(jobs, repeat=2, warmup=0).items():
+        for name, timing in measure_interleaved(jobs(d, 8), repeat=2, warmup=0).items():
             sized[name].append(timing)
-    over_ideal = {k: [t.median / i for t, i in zip(v, ideals)] for k, v in sized.items()}
+    over_ideal = {
+        k: [t.median / i for t, i in zip(v, ideals, strict=True)] for k, v in sized.items()
+    }
     for name, ratios in over_ideal.items():
         print(f"{name:>15}: " + ", ".join(f"{r:5.2f}x" for r in ratios) + " the ideal")
     overhead_chart(durations, sized, ideals=ideals, title="Cost per task, side by side")
