@@ -136,6 +136,8 @@ def overhead_chart(
     ideal; a point at 5 means the job took five times its work.  Log-log axes: task
     sizes and overheads both span decades.
     """
+    from matplotlib.ticker import FuncFormatter
+
     fig, ax = _figure(title)
     ax.axhline(1.0, **_IDEAL, label="ideal: the work alone (no cost per task)")
     for name, timings in series.items():
@@ -147,6 +149,7 @@ def overhead_chart(
     ax.set_yscale("log")
     ax.set_xticks(list(durations), [f"{d * 1000:g}" for d in durations])
     ax.set_xlabel("duration of one task (ms)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
     ax.set_ylabel("job time / ideal time (median)")
     ax.legend(loc="upper right")
     return fig

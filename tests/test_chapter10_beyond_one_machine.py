@@ -77,7 +77,7 @@ def test_a_pool_is_cheapest_per_task_and_the_engines_catch_up() -> None:
         assert latency[engine] > 3 * latency[pool], engine
         assert throughput[pool] > 3 * throughput[engine], engine
         # The crossover: the engine's cost, relative to the pool's, shrinks as tasks
-        # grow, and at 100 ms per task it is near the ideal.
+        # grow, and at 80 ms per task it is near the ideal.
         smallest, largest = over_ideal[engine][0], over_ideal[engine][-1]
         assert smallest > 1.5 * over_ideal[pool][0], engine
         assert largest / over_ideal[pool][-1] < smallest / over_ideal[pool][0], engine

@@ -87,7 +87,7 @@ def jobs(seconds: float, n: int) -> dict:
 
 
 # %%
-# The round trip of one tiny task, and the throughput of 100
+# The round trip of one tiny task, and the throughput of 50
 # ----------------------------------------------------------
 # The engines take turns, round by round (see
 # :doc:`../09_benchmarking/05_how_this_site_measures`); each figure is the median.
@@ -96,9 +96,9 @@ from conc_examples.timing import measure_interleaved
 
 if __name__ == "__main__":
     one = measure_interleaved(jobs(0, 1), repeat=9)
-    many = measure_interleaved(jobs(0, 100))
+    many = measure_interleaved(jobs(0, 50), warmup=0)
     latency_ms = {name: timing.median * 1000 for name, timing in one.items()}
-    tasks_per_second = {name: 100 / timing.median for name, timing in many.items()}
+    tasks_per_second = {name: 50 / timing.median for name, timing in many.items()}
     for name in engines:
         print(f"{name:>15}: one task {latency_ms[name]:6.2f} ms round trip,"
               f" {tasks_per_second[name]:7.0f} tiny tasks/s")  # fmt: skip
@@ -110,13 +110,13 @@ if __name__ == "__main__":
 #
 # Larger tasks: where the cost stops mattering
 # --------------------------------------------
-# Jobs of 8 tasks of 2, 20 and 100 ms on two workers: the ideal is the work alone,
+# Jobs of 8 tasks of 2, 15 and 80 ms on two workers: the ideal is the work alone,
 # 8 x duration / 2.  The chart shows each job's time over that ideal (1 is perfect).
 
 from conc_examples.plotting import overhead_chart
 
 if __name__ == "__main__":
-    durations = [0.002, 0.02, 0.1]
+    durations = [0.002, 0.015, 0.08]
     ideals = [8 * d / 2 for d in durations]
     sized = {name: [] for name in engines}
     for d in durations:
@@ -143,5 +143,5 @@ if __name__ == "__main__":
 # %%
 # Take-away: a pool is the cheapest way to run tiny tasks on one machine (the round
 # trips above differ several times over); Celery and Dask cost milliseconds per task,
-# which tasks of a tenth of a second hide (their ratio near 1 in the last column), and
+# which tasks of 80 ms mostly hide (their ratio near 1 in the last column), and
 # in return they reach other machines and survive a dead worker.

@@ -26,7 +26,8 @@ You need ``pip install "conc-examples[engines]"``.
 # page's own process (and the docs build that ran it) stays unpatched.
 #
 # .. literalinclude:: /../conc_examples/gevent_requests.py
-#    :lines: 16-17
+#    :start-at: from gevent import monkey
+#    :end-at: monkey.patch_all()
 #
 # .. literalinclude:: /../conc_examples/gevent_requests.py
 #    :pyobject: fetch
