@@ -33,10 +33,11 @@ if __name__ == "__main__":
 # The same on a Dask cluster
 # --------------------------
 # A cluster is a *scheduler* and *workers*, each a server on the network.
-# ``LocalCluster`` starts them on this machine: two worker processes of
-# one thread each, on 127.0.0.1, no dashboard, logs only if critical.  A
-# ``Client`` connects to the scheduler; its ``submit`` and ``result``
-# are the executor's, and ``gather`` waits for a list of futures at once.
+# ``LocalCluster`` starts them on this machine: two worker processes of one thread each,
+# every server on 127.0.0.1 (the scheduler's web page too, on a free port, not the
+# default 8787), logs only if critical.  A ``Client`` connects to the scheduler; its
+# ``submit`` and ``result`` are the executor's, and ``gather`` waits for a list of
+# futures at once.
 
 import logging
 
@@ -46,7 +47,7 @@ if __name__ == "__main__":
     started = time.perf_counter()
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=logging.CRITICAL,
+        dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL,
     )  # fmt: skip
     client = Client(cluster)
     startup_seconds = time.perf_counter() - started

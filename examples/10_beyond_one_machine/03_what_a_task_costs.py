@@ -42,8 +42,8 @@ if __name__ == "__main__":
     startup["process pool"] = time.perf_counter() - started
     started = time.perf_counter()
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
-        silence_logs=logging.CRITICAL,
+        n_workers=2, threads_per_worker=1, host="127.0.0.1",
+        dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL,
     )  # fmt: skip
     client = Client(cluster)
     startup["Dask"] = time.perf_counter() - started

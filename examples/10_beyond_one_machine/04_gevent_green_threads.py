@@ -3,8 +3,8 @@ gevent: green threads that switch on I/O, and what stops them
 =============================================================
 
 You send 100 requests at once to a local server three ways: threads, asyncio, and
-gevent's green threads, and all three take about one request's time.  Then one greenlet
-computes, or makes a blocking C call, and every other greenlet waits for it.
+gevent's green threads, and all three overlap the waits.  Then one greenlet computes, or
+makes a blocking C call, and every other greenlet waits for it.
 
 You need ``pip install "conc-examples[engines]"``.
 """
@@ -106,8 +106,9 @@ bar_chart(timings, title="100 requests of 0.1 s at once", ideal=0.1,
           ideal_label="one request's wait")  # fmt: skip
 
 # %%
-# All three overlap the waits: each batch takes a little over one request's 0.1 s, not
-# 100 x 0.1 s.  gevent did it with plain blocking code, one thread, and no ``await``.
+# All three overlap the waits: each batch takes a small multiple of one request's 0.1 s
+# (opening 100 connections costs time too), not the 10 s of one request after another.
+# gevent did it with plain blocking code, one thread, and no ``await``.
 #
 # What breaks it: work that never yields
 # --------------------------------------
