@@ -102,7 +102,10 @@ def start_redis(timeout: float = 10.0) -> RedisServer:
         command = [program, "--bind", "127.0.0.1", "--port", str(port)]
         command += ["--protected-mode", "yes", "--save", "", "--appendonly", "no"]
         command += ["--dir", folder.name, "--logfile", str(Path(folder.name, "log"))]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         server = RedisServer(f"redis://127.0.0.1:{port}/0", process)
         server._finalizer = weakref.finalize(server, _stop, process, folder)
         deadline = time.monotonic() + timeout
