@@ -65,6 +65,7 @@ def test_dask_mirrors_the_executor_and_reschedules_a_killed_task() -> None:
         f"finished pid {finished_by}",
     ]
     assert values["reschedule_seconds"] < 20
+    assert values["workers_after"] == 2  # the nanny restarted the killed worker
 
 
 def test_a_pool_is_cheapest_per_task_and_the_engines_catch_up() -> None:

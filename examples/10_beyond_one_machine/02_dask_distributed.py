@@ -73,7 +73,7 @@ if __name__ == "__main__":
     address = cluster.scheduler_address
     with Client(address) as remote:
         remote_results = remote.gather(remote.map(slow_square, range(8)))
-        worker_addresses = sorted(remote.scheduler_info(n_workers=-1)["workers"])
+        worker_addresses = sorted(remote.scheduler_info()["workers"])
     print(f"Client({address!r}): {remote_results}")
     print(f"workers: {worker_addresses}")
 
@@ -112,12 +112,15 @@ if __name__ == "__main__":
     print(f"killed pid {killed_pid}; result from pid {finished_by}"
           f" {reschedule_seconds:.1f} s later; the ledger:")  # fmt: skip
     print("\n".join(f"  {line}" for line in ledger_lines))
+    client.wait_for_workers(2, timeout=30)
+    workers_after = len(client.scheduler_info()["workers"])
+    print(f"workers in the cluster again: {workers_after}")
 
 # %%
 # The task ran twice, and only the second run finished: like a Celery task, a Dask task
 # whose worker dies is run again, so a task with side effects must be safe to repeat.
-# The cluster replaces the dead worker by itself (each worker has a *nanny* process that
-# restarts it).  A task that kills three workers in a row is given up as a poison pill
+# And the cluster is whole again: each worker has a *nanny* process that restarted it.
+# A task that kills three workers in a row is given up as a poison pill
 # (``KilledWorker``).
 #
 # Close the client, then the cluster: that stops the scheduler and the workers.
