@@ -29,7 +29,8 @@ print(f"redis-server answering after {redis_seconds:.3f} s")
 
 # %%
 # The tasks live in an importable module, because a worker finds them by name:
-# ``celery -A conc_examples.celery_tasks:app worker``.  Two of them:
+# ``celery -A conc_examples.celery_tasks:app worker``.  The smallest task, and the app
+# with its settings:
 #
 # .. literalinclude:: /../conc_examples/celery_tasks.py
 #    :pyobject: add

@@ -143,5 +143,6 @@ if __name__ == "__main__":
 # %%
 # Take-away: a pool is the cheapest way to run tiny tasks on one machine (the round
 # trips above differ several times over); Celery and Dask cost milliseconds per task,
-# which tasks of 80 ms mostly hide (their ratio near 1 in the last column), and
-# in return they reach other machines and survive a dead worker.
+# which larger tasks hide (their ratio to the ideal falls from the first column to the
+# last, towards the pool's), and in return they reach other machines and survive a
+# dead worker.
