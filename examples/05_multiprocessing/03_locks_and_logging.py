@@ -32,7 +32,6 @@ from conc_examples.mp_workers import (
     log_with_library_logger,
     write_lines_in_pieces,
 )
-from conc_examples.results import record
 
 WRITERS = 2
 LINES = 40
@@ -63,7 +62,6 @@ if __name__ == "__main__":
         lines = write_together(work / f"{label}.txt", lock)
         torn[label] = [line for line in lines if not WHOLE_LINE.fullmatch(line)]
         print(f"{label}: {len(lines)} lines, {len(torn[label])} torn")
-        record(f"torn[{label}]", len(torn[label]))
     print("torn lines look like this:")
     for line in torn["without a lock"][:3]:
         print("   ", line)
@@ -94,7 +92,6 @@ if __name__ == "__main__":
     child.join(timeout=30)
     library_lines = library_log.read_text(encoding="utf-8").splitlines()
     print(*library_lines, sep="\n")
-    record("library_log", library_lines)
 
 # %%
 # Each line says its level and which process wrote it, and the last two come from
@@ -136,14 +133,6 @@ if __name__ == "__main__":
     log_queue.join_thread()
     queued_lines = one_log.read_text(encoding="utf-8").splitlines()
     print(*queued_lines, sep="\n")
-    record("queued_log_lines", len(queued_lines))
-    record(
-        "queued_log_whole",
-        all(
-            re.fullmatch(r"worker-(\d) +worker \1 finished task \d", line)
-            for line in queued_lines
-        ),
-    )
     folder.cleanup()
 
 # %%

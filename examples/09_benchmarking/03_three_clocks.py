@@ -10,7 +10,7 @@ Three clocks: wall time, process time, thread time
   and nothing while it sleeps or waits;
 * :func:`time.thread_time`: **CPU time of the calling thread** only.
 
-We read all three around two blocks of the same length: one that sleeps (like waiting for
+You read all three around two blocks of the same length: one that sleeps (like waiting for
 a disk or a network) and one that computes.  The difference between the clocks is the
 lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 """
@@ -30,7 +30,6 @@ import matplotlib.pyplot as plt
 
 from conc_examples.machine import caption
 from conc_examples.plotting import show
-from conc_examples.results import record
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
@@ -67,7 +66,6 @@ results = {label: measure_all_clocks(block) for label, block in blocks.items()}
 for label, timings in results.items():
     for name, timing in timings.items():
         print(f"{label:<8} {name:<13} median {timing.median:.3f} s")
-        record(f"{label}[{name}]", timing.median)
 
 # %%
 # Asleep, the process used almost no CPU: the wall clock moved by the length of the
@@ -93,7 +91,6 @@ def compute_in_a_worker() -> None:
 results["main waits for worker"] = measure_all_clocks(compute_in_a_worker)
 for name, timing in results["main waits for worker"].items():
     print(f"main waits for worker  {name:<13} median {timing.median:.3f} s")
-    record(f"worker[{name}]", timing.median)
 
 # %%
 # The picture: the same nine medians (whiskers from the fastest to the slowest run),
