@@ -77,8 +77,9 @@ def test_pool_methods_errors_pickling_and_chunksize() -> None:
     assert values["partial_result"] == 42
     # The page claims batching cuts the time; measured ratios are 50-100x, so >= 2x
     # survives noise.  Even the best chunksize loses to the parent alone.
-    assert values["chunksize_speedup"] >= 2
-    assert values["best_over_parent"] > 1
+    timings, in_parent = values["timings"], values["in_parent"]
+    assert timings["1"].median >= 2 * timings[str(values["default_chunk"])].median
+    assert min(t.median for t in timings.values()) > in_parent.median
 
 
 def test_queue_carries_a_stream_and_a_joinable_batch() -> None:

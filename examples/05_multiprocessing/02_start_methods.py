@@ -133,12 +133,8 @@ if __name__ == "__main__":
     import textwrap
     from pathlib import Path
 
-    scripts = {
-        "unguarded": SCRIPT + START_A_CHILD,
-        "guarded": SCRIPT
-        + 'if __name__ == "__main__":\n'
-        + textwrap.indent(START_A_CHILD, "    "),
-    }
+    guarded_start = 'if __name__ == "__main__":\n' + textwrap.indent(START_A_CHILD, "    ")
+    scripts = {"unguarded": SCRIPT + START_A_CHILD, "guarded": SCRIPT + guarded_start}
     ran = {}
     with tempfile.TemporaryDirectory() as folder:
         for label, source in scripts.items():
