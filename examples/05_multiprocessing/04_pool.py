@@ -163,13 +163,14 @@ if __name__ == "__main__":
     print(f"the default chunksize is {chunksize_speedup:.0f}x faster than chunksize=1")
     print(f"the best chunksize still takes {best_over_parent:.0f}x the parent's time")
     title = f"pool.map(square, range({len(tasks)})) by chunksize, {workers} workers"
-    plotting.bar_chart(
+    figure = plotting.bar_chart(
         timings,
         title=title,
         ideal=in_parent.median,
         ideal_label=IN_THE_PARENT,
         ylabel="milliseconds",
     )
+    figure.axes[0].set_xlabel("chunksize (tasks per round trip)")
     plotting.show()
 
 # %%

@@ -54,19 +54,24 @@ if __name__ == "__main__":
     sizes = [100, 10_000, 1_000_000, 4_000_000]
     round_trips = {}
     for size in sizes:
-        round_trips[f"{size:,} B"] = measure(lambda p=bytes(size): round_trip(p)).scaled(
-            1000
-        )
-        took = round_trips[f"{size:,} B"].median
-        print(f"{size:>11,} B: {took:8.3f} ms  ({2 * size / took / 1000:8.1f} MB/s)")
+        label = f"{size:,} B"
+        round_trips[label] = measure(lambda p=bytes(size): round_trip(p)).scaled(1000)
+        took = round_trips[label].median
+        print(f"{label:>13}: {took:8.3f} ms  ({2 * size / took / 1000:8.1f} MB/s)")
     ours.send_bytes(b"")  # an empty message: the echo child stops
     echo.join(timeout=30)
     ours.close()
     fixed_cost = round_trips["100 B"].median
     growth = round_trips["4,000,000 B"].median / fixed_cost
     print(f"4 MB costs {growth:,.0f}x the round trip of 100 B")
-    chart = {"title": "Round trip through a Pipe by payload size", "ylabel": "milliseconds"}
-    plotting.bar_chart(round_trips, ideal=fixed_cost, ideal_label="fixed cost", **chart)
+    labels = {
+        "title": "Round trip through a Pipe by payload size",
+        "ylabel": "milliseconds",
+    }
+    figure = plotting.bar_chart(
+        round_trips, ideal=fixed_cost, ideal_label="100 B", **labels
+    )
+    figure.axes[0].set_xlabel("payload sent and echoed back")
     plotting.show()
 
 # %%

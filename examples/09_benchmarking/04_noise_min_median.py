@@ -1,6 +1,6 @@
 """
 Noise: why this site reports the minimum and the median
-===============================================
+=======================================================
 
 Run the same code twice and it takes two different times.  The operating system
 interrupts it to run other processes, caches are warm or cold, the CPU changes its clock
