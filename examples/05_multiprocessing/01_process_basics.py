@@ -2,9 +2,9 @@
 Process basics: start, name, join, terminate
 ============================================
 
-A :class:`multiprocessing.Process` runs one function in a :term:`child process`.  This
-page starts a few, names them, asks whether they are alive, reads how they ended,
-stops one that would never end by itself, and shows what a *daemon* process is.
+A :class:`multiprocessing.Process` runs one function in a :term:`child process`.  You
+will start two children and read who they are and how they ended, stop one that would
+never end by itself, and watch a *daemon* child go when its parent exits.
 """
 
 # %%

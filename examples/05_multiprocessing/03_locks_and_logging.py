@@ -4,9 +4,10 @@ Locks and logging across processes
 
 Processes share nothing in memory, but they do share the outside world: a terminal, a
 file, a log.  Writes from several processes to one file interleave unless the processes
-agree who writes when.  This page shows the mix-up, fixes it with a
-:class:`multiprocessing.Lock`, then turns to logging: the library's own logger, and the
-robust pattern where children send log records to the parent, which alone writes them.
+agree who writes when.  You will see two children tear each other's lines apart, a
+:class:`multiprocessing.Lock` keep them whole, and then the same question for logs: the
+library's own logger, and children that send their records to the parent, which alone
+writes them.
 """
 
 # %%

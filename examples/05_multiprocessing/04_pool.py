@@ -5,10 +5,10 @@ Pool: hand out work to a few processes
 Starting a process per task costs a start-up each time (see
 :doc:`02_start_methods`).  A :class:`multiprocessing.pool.Pool` starts a few worker
 processes once and feeds them tasks: the arguments go to a worker
-:term:`pickled <pickling>`, the return value comes back the same way.  This page tours
-its methods, shows how an exception in a worker reaches the parent and what cannot be
-sent at all, and measures the setting that decides whether a pool helps with many tiny
-tasks: ``chunksize``.
+:term:`pickled <pickling>`, the return value comes back the same way.  You will use
+its methods, catch a worker's exception in the parent, meet what cannot be sent at all,
+and measure the setting that decides whether a pool helps with many tiny tasks:
+``chunksize``.
 """
 
 # %%

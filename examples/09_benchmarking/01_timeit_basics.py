@@ -5,10 +5,10 @@ Timing a snippet with timeit
 How long does ``sorted(data)`` take on a thousand numbers?  One call is far too short to
 time with a stopwatch: the clock's own cost and a single interruption by the operating
 system would swamp it.  :mod:`timeit` runs the snippet many times in a loop and divides,
-and it keeps the set-up (building ``data``) out of the measurement.  This page walks
-through its arguments: ``stmt``, ``setup``, ``number``, ``repeat``, ``globals``,
-``timer``, and passing a function instead of a string, and shows the one thing it
-switches off while it times: the garbage collector.
+and it keeps the set-up (building ``data``) out of the measurement.  You will try its
+arguments one by one (``stmt``, ``setup``, ``number``, ``repeat``, ``globals``,
+``timer``, a function instead of a string) and catch the one thing it switches off while
+it times: the garbage collector.
 """
 
 # %%

@@ -26,9 +26,6 @@ lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 import threading
 import time
 
-import matplotlib.pyplot as plt
-
-from conc_examples.machine import caption
 from conc_examples.plotting import show
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
@@ -96,24 +93,9 @@ for name, timing in results["main waits for worker"].items():
 # The picture: the same nine medians (whiskers from the fastest to the slowest run),
 # grouped by block, against the length of each block.
 
-figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
-width = 0.8 / len(CLOCKS)
-for offset, name in enumerate(CLOCKS):
-    timings = [results[label][name] for label in results]
-    positions = [group + (offset - 1) * width for group in range(len(results))]
-    medians = [t.median * 1e3 for t in timings]
-    whiskers = [
-        [(t.median - t.min) * 1e3 for t in timings],
-        [(t.max - t.median) * 1e3 for t in timings],
-    ]
-    bars = axes.bar(positions, medians, width, yerr=whiskers, capsize=3, label=name)
-    axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
-axes.axhline(SECONDS * 1e3, color="#2a9d3a", linestyle="--", label="length of each block")
-axes.set_xticks(range(len(results)), list(results))
-axes.set_ylabel("time by that clock (ms)")
-axes.set_title("Three clocks around the same blocks")
-axes.legend(loc="upper left", fontsize=8)
-figure.supxlabel(caption(), fontsize=8, color="#555555")
+from conc_examples.benchmark_charts import clocks_chart
+
+clocks_chart(results, block_seconds=SECONDS, title="Three clocks around the same blocks")
 show()
 
 # %%

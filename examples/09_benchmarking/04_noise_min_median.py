@@ -18,10 +18,6 @@ is an average.  You will time one small piece of work 200 times and look at the 
 import statistics
 import time
 
-import matplotlib.pyplot as plt
-import numpy as np
-
-from conc_examples.machine import caption
 from conc_examples.plotting import show
 from conc_examples.workloads import calibrate, cpu_bound
 
@@ -55,27 +51,15 @@ print(f"the slowest run took {slowest_over_fastest:.1f}x the fastest")
 # %%
 # The distribution
 # ----------------
-# Most runs pile up just above the minimum; a tail of slower runs stretches to the
+# Runs pile up just above the minimum; a tail of slower runs stretches to the
 # right, where something else had the CPU for a while.  On the left the pile ends
 # short: a faster clock or warmer caches shave a little off a run, an interruption adds
 # a lot.  The time axis is logarithmic, so that the tail fits beside the pile.
 
-figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
-bins = np.geomspace(fastest * 0.95, slowest * 1.05, 40)
-axes.hist(runs_ms, bins=bins, color="#4c78a8", label=f"{RUNS} runs")
-axes.set_xscale("log")
-axes.xaxis.set_major_formatter("{x:g}")
-for value, name, style in [
-    (fastest, "min", ":"),
-    (typical, "median", "--"),
-    (average, "mean", "-."),
-]:
-    axes.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f} ms")
-axes.set_xlabel("duration of one run (ms)")
-axes.set_ylabel("runs")
-axes.set_title("The same work, timed again and again")
-axes.legend()
-figure.supxlabel(caption(), fontsize=8, color="#555555")
+from conc_examples.benchmark_charts import spread_histogram
+
+summaries_ms = {"min": fastest, "median": typical, "mean": average}
+spread_histogram(runs_ms, summaries_ms, title="The same work, timed again and again")
 show()
 
 # %%
