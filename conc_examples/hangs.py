@@ -1,6 +1,11 @@
 """Read where a hung program waits: a ``py-spy dump`` taken from outside, and the frames
 of a ``faulthandler`` or ``py-spy`` dump, as (thread, function, line) you can print.
 
+``python -m conc_examples.hangs count_lines`` is the child that chapter 11 leaves hung:
+it counts the lines on its stdin, so it waits for end-of-file until its parent closes
+the pipe.  It registers :mod:`faulthandler` on ``SIGUSR1`` (POSIX), so that the parent
+can also ask it, from inside, where it waits.
+
 Chapter 11 uses these so that a page shows the diagnosis, not text parsing.  ``py-spy``
 is a separate program (``pip install py-spy``) that reads another process's memory: on
 Linux it needs ptrace permission (root, ``CAP_SYS_PTRACE``, or
@@ -10,14 +15,16 @@ permitted, :func:`py_spy_dump` says so in one line instead of failing.
 
 from __future__ import annotations
 
+import faulthandler
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Frame", "frames_in", "py_spy_dump", "py_spy_path"]
+__all__ = ["Frame", "count_lines", "frames_in", "py_spy_dump", "py_spy_path"]
 
 
 class Frame(NamedTuple):
@@ -83,3 +90,18 @@ def frames_in(dump: str, filename: str) -> list[Frame]:
             found.append(Frame(thread, function, line))
             seen = True
     return found
+
+
+def count_lines() -> None:
+    """Read stdin to its end, then print how many lines it had."""
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1)  # on SIGUSR1: every stack to stderr
+    print("ready", flush=True)
+    lines = sys.stdin.readlines()  # returns at end-of-file: when the parent closes
+    print(f"{len(lines)} lines", flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["count_lines"]:
+        raise SystemExit(f"usage: python -m {__spec__.name} count_lines")
+    count_lines()
