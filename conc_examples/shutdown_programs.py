@@ -17,14 +17,21 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 __all__ = [
     "alive_in_group",
     "asyncio_ctrl_c",
-    "command", "job", "pool", "read_report", "server", "start", "wait_until_ready"]
+    "command",
+    "job",
+    "pool",
+    "prepare_worker",
+    "server",
+    "start",
+    "wait_until_ready",
+]
 
 TASKS = 12
 WORKERS = 2
@@ -70,11 +77,6 @@ def wait_until_ready(child: subprocess.Popen[str], timeout: float = 30.0) -> str
     return line.strip()
 
 
-def read_report(stdout: str) -> dict[str, str]:
-    """The ``key=value`` lines a program printed, as a dict."""
-    return dict(line.split("=", 1) for line in stdout.splitlines() if "=" in line)
-
-
 def alive_in_group(pgid: int, grace: float = 5.0) -> list[int]:
     """The processes of group ``pgid`` still running after up to ``grace`` seconds.
 
@@ -108,16 +110,13 @@ def _group_members(pgid: int) -> list[int]:
     return alive
 
 
-def ignore_sigint() -> None:
-    """Pool initializer: this worker ignores Ctrl-C; its parent decides what stops."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+_stop: Any = None  # in each worker: the event the parent sets to ask jobs to stop
 
 
-_stop: Any = None  # the pool's stop event, in each worker (set by _remember_stop)
-
-
-def _remember_stop(stop: Any) -> None:
-    ignore_sigint()
+def prepare_worker(ignore_ctrl_c: bool, stop: Any) -> None:
+    """Pool initializer: runs in each worker process as it starts."""
+    if ignore_ctrl_c:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what stops
     global _stop
     _stop = stop
 
@@ -142,14 +141,12 @@ def pool(args: list[str]) -> None:
     mode, method = args
     context = multiprocessing.get_context(method)
     stop = context.Event() if mode == "abandon" else None
-    if mode == "default":
-        executor = ProcessPoolExecutor(WORKERS, mp_context=context)
-    elif mode == "finish":
-        executor = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=ignore_sigint)
-    else:
-        executor = ProcessPoolExecutor(
-            WORKERS, mp_context=context, initializer=_remember_stop, initargs=(stop,)
-        )
+    executor = ProcessPoolExecutor(
+        WORKERS,
+        mp_context=context,
+        initializer=prepare_worker,
+        initargs=(mode != "default", stop),
+    )
     futures = [executor.submit(job, n) for n in range(TASKS)]
     try:
         wait(futures, return_when=FIRST_COMPLETED, timeout=30)

@@ -126,4 +126,5 @@ print(f"one lock order: {2 * ROUNDS} rounds done in {fixed_seconds * 1000:.0f} m
 # %%
 # Take-away: when a program hangs, dump its threads (from inside with faulthandler,
 # from outside with ``py-spy dump``) and read the lines where they wait: here both
-# tools pointed at the two ``acquire`` calls, and one lock order ran 40,000 rounds with no hang.
+# tools pointed at the two ``acquire`` calls, and one lock order then ran 40,000
+# rounds without a hang, in the milliseconds printed above.

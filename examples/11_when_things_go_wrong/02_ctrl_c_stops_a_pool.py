@@ -81,7 +81,7 @@ for key, value in default.items():
 # shell gives a program stopped by Ctrl-C.
 #
 # .. literalinclude:: /../conc_examples/shutdown_programs.py
-#    :pyobject: ignore_sigint
+#    :pyobject: prepare_worker
 
 finish = press_ctrl_c("finish")
 for key, value in finish.items():

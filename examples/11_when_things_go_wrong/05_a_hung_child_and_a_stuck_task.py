@@ -41,7 +41,7 @@ except subprocess.TimeoutExpired:
 
 # %%
 # Ask from outside: ``py-spy dump --pid`` reads the child's stack (it needs ptrace
-# permission; see :ref:`the first page <sphx_glr_chapters_11_when_things_go_wrong_01_a_deadlock_diagnosed.py>`).
+# permission, as the first page of this chapter says).
 # Then ask from inside: the child registered :func:`faulthandler.register` for
 # ``SIGUSR1``, so that signal makes it write every stack to its stderr, and go on
 # (POSIX only; Windows has no ``SIGUSR1``).
@@ -52,7 +52,7 @@ from conc_examples.hangs import frames_in, py_spy_dump
 
 dump, why_not = py_spy_dump(child.pid)
 child_outside = frames_in(dump, "hangs.py")
-print("py-spy:      ", *child_outside, why_not or "")
+print("py-spy:      ", *(child_outside or [why_not]))
 child.send_signal(signal.SIGUSR1)
 
 # %%
@@ -98,7 +98,7 @@ async def run_pipeline(finish: bool) -> tuple[list, list[int]]:
         asyncio.create_task(produce(queue, finish), name="producer"),
         asyncio.create_task(consume(queue, seen), name="consumer"),
     ]
-    done, pending = await asyncio.wait(tasks, timeout=0.3)
+    _, pending = await asyncio.wait(tasks, timeout=0.3)
     stuck = []
     for task in asyncio.all_tasks():  # ask the loop: which tasks are there, and where?
         if task is not asyncio.current_task():
