@@ -127,7 +127,7 @@ def test_threadsafe_calls_wake_the_loop_and_a_bare_call_does_not() -> None:
     run = example(f"{CHAPTER}/07_threads_and_asyncio_together.py")
     assert run.values["unsafe_delay"] >= 0.4  # waited for the loop's 0.5 s timer
     assert "Non-thread-safe operation" in run.values["refusal"]
-    assert run.values["safe_delay"] < 0.25
+    assert run.values["safe_delay"] < 0.2  # measured ~0.2 ms
     assert run.values["thread_answer"] == "ANSWER"
     assert run.values["ticks_meanwhile"] >= 3  # the loop ran while the thread worked
 

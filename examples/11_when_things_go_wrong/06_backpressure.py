@@ -11,11 +11,11 @@ an asyncio producer outruns a slow consumer, with and without a bounded queue.
 # Submitting everything at once
 # -----------------------------
 # :meth:`~concurrent.futures.Executor.submit` never waits: it queues the job and
-# returns a :class:`~concurrent.futures.Future` at once.  A loop that submits 20,000
-# jobs therefore holds 20,000 futures and 20,000 arguments before the workers have
-# done more than a few (100,000 jobs would hold five times as much).  Here each
-# argument is a 200-byte record, and :mod:`tracemalloc` reports the peak of the
-# memory that Python allocated.
+# returns a :class:`~concurrent.futures.Future` at once.  The usual loop,
+# ``futures = [pool.submit(...) for ...]``, keeps every future (and, later, every
+# result) until the end, and the pool's queue keeps every argument the workers have
+# not reached yet.  Here each argument is a 200-byte record, and :mod:`tracemalloc`
+# reports the peak of the memory that Python allocated.
 
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
@@ -76,8 +76,8 @@ memory_ratio = unbounded_mib / windowed_mib
 print(f"window of {WINDOW}:  peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x less)")
 
 # %%
-# Same jobs, same pool; the window keeps only 100 futures and arguments alive at a
-# time.  ``concurrent.futures.wait(pending, return_when=FIRST_COMPLETED)`` in a loop
+# Same jobs, same pool; the window keeps at most 100 futures and arguments alive at
+# a time, and lets each future go once it is done.  ``concurrent.futures.wait(pending, return_when=FIRST_COMPLETED)`` in a loop
 # is the other common way to keep such a window.
 #
 # From Python 3.14, :meth:`Executor.map <concurrent.futures.Executor.map>` takes
