@@ -2,7 +2,7 @@
 A hang, diagnosed: where is each thread waiting?
 ================================================
 
-Two threads take two locks in opposite order and stop for good.  You will ask the
+Two threads take two locks in opposite order: a :term:`deadlock`.  You will ask the
 program where each thread waits, first from inside (:mod:`faulthandler`), then from
 outside (``py-spy dump``), read the line numbers off both, and fix the lock order.
 """
@@ -12,14 +12,14 @@ outside (``py-spy dump``), read the line numbers off both, and fix the lock orde
 # --------
 # Each thread holds one lock and waits for the other's.  A
 # :class:`~threading.Barrier` makes that timing certain.  The second
-# :meth:`~threading.Lock.acquire` waits 1.5 s instead of for ever, so that this page
-# ends; for those 1.5 s the program is as stuck as a real deadlock.
+# :meth:`~threading.Lock.acquire` waits 1 s instead of for ever, so that this page
+# ends; for that second the program is as stuck as a real deadlock.
 
 import threading
 
 lock_a, lock_b = threading.Lock(), threading.Lock()
 both_hold_one = threading.Barrier(3)  # the two threads, and the main thread
-STUCK_FOR = 1.5
+STUCK_FOR = 1.0
 
 
 def a_then_b() -> None:
@@ -53,11 +53,11 @@ from conc_examples.hangs import frames_in, py_spy_dump
 here = a_then_b.__code__.co_filename  # this script: its frames are the ones to read
 threads = [threading.Thread(target=f, name=f.__name__) for f in (a_then_b, b_then_a)]
 with tempfile.TemporaryFile("w+") as report:
-    faulthandler.dump_traceback_later(0.3, file=report)
+    faulthandler.dump_traceback_later(0.1, file=report)
     for thread in threads:
         thread.start()
     both_hold_one.wait(timeout=5)  # from here on both threads are stuck
-    time.sleep(0.5)
+    time.sleep(0.2)  # the watchdog has written by now
     faulthandler.cancel_dump_traceback_later()
     report.seek(0)
     inside = frames_in(report.read(), here)

@@ -11,7 +11,7 @@ what runs, exits with status 130, and leaves no process behind.
 # %%
 # What Ctrl-C really sends
 # ------------------------
-# A terminal runs your command in a *process group*.  Ctrl-C sends ``SIGINT`` to the
+# A terminal runs your command in a :term:`process group`.  Ctrl-C sends ``SIGINT`` to the
 # whole group: your program and every worker it started.  A page cannot press keys,
 # so it does what the terminal does: it starts the program in a new session (its own
 # group) and sends ``SIGINT`` to the group with :func:`os.killpg`.  This is POSIX
@@ -71,6 +71,8 @@ for key, value in default.items():
 # workers: their futures hold the :exc:`KeyboardInterrupt`.  But the workers lived on
 # and ran every job still queued, and only then did the program stop, with a
 # traceback.  The pool's exit waits for all submitted work: Ctrl-C did not stop it.
+# (Had the signal found a worker *between* two jobs, that worker would have died with
+# a traceback of its own, and every job left would fail with ``BrokenProcessPool``.)
 #
 # Workers that ignore Ctrl-C, a parent that decides
 # -------------------------------------------------

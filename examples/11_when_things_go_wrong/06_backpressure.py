@@ -2,7 +2,7 @@
 Backpressure: a producer that waits for its consumers
 =====================================================
 
-You will hand 20,000 jobs to a thread pool at once and measure the memory that
+You will hand 10,000 jobs to a thread pool at once and measure the memory that
 holds them all, then hand them out through a window of 100 and measure again.  Then
 an asyncio producer outruns a slow consumer, with and without a bounded queue.
 """
@@ -20,7 +20,7 @@ an asyncio producer outruns a slow consumer, with and without a bounded queue.
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 
-JOBS = 20_000
+JOBS = 10_000
 
 
 def work(record: bytes) -> int:
@@ -52,7 +52,7 @@ print(f"all at once:     peak {unbounded_mib:6.1f} MiB")
 # Make the producer wait.  A :class:`threading.BoundedSemaphore` counts the jobs in
 # flight: the producer takes one before each submit, and each future gives its one
 # back when it is done.  When 100 are in flight the producer blocks: that is
-# *backpressure*, the consumers' pace pushing back on the producer.
+# :term:`backpressure`, the consumers' pace pushing back on the producer.
 
 import threading
 
@@ -77,7 +77,8 @@ print(f"window of {WINDOW}:  peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x 
 
 # %%
 # Same jobs, same pool; the window keeps at most 100 futures and arguments alive at
-# a time, and lets each future go once it is done.  ``concurrent.futures.wait(pending, return_when=FIRST_COMPLETED)`` in a loop
+# a time, and lets each future go once it is done.  A loop around
+# ``wait(pending, return_when=FIRST_COMPLETED)`` (:func:`concurrent.futures.wait`)
 # is the other common way to keep such a window.
 #
 # From Python 3.14, :meth:`Executor.map <concurrent.futures.Executor.map>` takes

@@ -4,8 +4,8 @@ Threads and asyncio together
 
 A worker thread hands work to a running event loop, and the loop hands blocking work
 to a thread.  You will see the two calls that are safe across that border, and what
-happens when a thread touches the loop directly: the loop does not notice for half a
-second, or, in debug mode, refuses.
+happens when a thread touches the loop directly: the loop does not notice until its
+next timer, or, in debug mode, refuses.
 """
 
 # %%
@@ -14,7 +14,7 @@ second, or, in debug mode, refuses.
 # An event loop is not thread-safe.  While it has nothing to do it sleeps in the
 # operating system (``select``), until a socket or its next timer wakes it.
 # :meth:`loop.call_soon <asyncio.loop.call_soon>` from another thread puts the callback
-# in the loop's list but does not wake it: here the loop's next timer is 0.5 s away,
+# in the loop's list but does not wake it: here the loop's next timer is 0.3 s away,
 # so the callback waits that long.  Debug mode is set explicitly on this loop, because
 # ``python -X dev`` and ``PYTHONASYNCIODEBUG`` would turn it on for you.
 
@@ -41,7 +41,7 @@ async def call_from_a_thread(debug: bool, schedule: str) -> tuple[float, str]:
 
     thread = threading.Thread(target=from_thread)
     thread.start()
-    await asyncio.sleep(0.5)  # the loop's next timer: nothing else would wake it
+    await asyncio.sleep(0.3)  # the loop's next timer: nothing else would wake it
     thread.join(timeout=5)
     loop.set_debug(False)
     return (times[1] - times[0] if len(times) == 2 else float("nan")), error
@@ -51,9 +51,9 @@ unsafe_delay, _ = asyncio.run(call_from_a_thread(False, "call_soon"))
 print(f"call_soon from a thread:         ran {unsafe_delay * 1000:5.0f} ms later")
 
 # %%
-# Nothing crashed; the callback just ran half a second late, when the timer woke the
-# loop.  Worse can happen: the loop's data structures are not protected against two
-# threads at once.  In debug mode the loop checks which thread calls it and refuses:
+# Nothing crashed; the callback just ran late, when the timer woke the loop.  Worse
+# can happen: the loop's data structures are not protected against two threads at
+# once.  In debug mode the loop checks which thread calls it and refuses:
 
 _, refusal = asyncio.run(call_from_a_thread(True, "call_soon"))
 print("in debug mode:", refusal)
@@ -105,6 +105,6 @@ print(f"the thread got {thread_answer!r}; the loop ticked {ticks_meanwhile} time
 
 # %%
 # Take-away: from a thread, touch the loop only through ``call_soon_threadsafe``
-# (it ran in the milliseconds printed above, against half a second for a bare
-# ``call_soon``) and ``run_coroutine_threadsafe``; from the loop, hand blocking
+# (it ran within the milliseconds printed above, against a quarter of a second for
+# a bare ``call_soon``) and ``run_coroutine_threadsafe``; from the loop, hand blocking
 # work to ``asyncio.to_thread``.
