@@ -49,6 +49,8 @@ def start(name: str, *args: object) -> subprocess.Popen[str]:
     That is what a terminal does with the command you type: Ctrl-C sends ``SIGINT`` to
     the whole foreground process group, the program *and* every child it started.
     """
+    if not hasattr(os, "killpg"):
+        raise SystemExit("this example signals a process group: POSIX only (not Windows)")
     return subprocess.Popen(
         command(name, *args),
         stdin=subprocess.DEVNULL,
