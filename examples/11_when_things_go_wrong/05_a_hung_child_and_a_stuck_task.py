@@ -18,6 +18,7 @@ stack.  Each time the answer is one line, and each fix is one change.
 #
 # .. literalinclude:: /../conc_examples/hangs.py
 #    :pyobject: count_lines
+#    :lineno-match:
 
 import subprocess
 import sys
@@ -67,8 +68,8 @@ child_answer = out.strip()
 print("the child answered:", child_answer)
 
 # %%
-# Both dumps point at the ``readlines()`` line of ``count_lines``.  Once stdin was
-# closed, the child counted its lines and ended.
+# Both dumps point at the ``readlines()`` line of ``count_lines`` (numbered in the
+# listing above).  Once stdin was closed, the child counted its lines and ended.
 #
 # A task that waits for ever
 # --------------------------

@@ -73,7 +73,7 @@ def in_a_window() -> None:
 
 windowed_mib = peak_mib(in_a_window)
 memory_ratio = unbounded_mib / windowed_mib
-print(f"window of {WINDOW}:  peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x less)")
+print(f"window of {WINDOW}:   peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x less)")
 
 # %%
 # Same jobs, same pool; the window keeps at most 100 futures and arguments alive at
