@@ -53,6 +53,8 @@ if __name__ == "__main__":
         print(f"terminated child: status {terminated_status}")
 
 # %%
+# Minus the signal, or 128 plus it
+# --------------------------------
 # The minus sign is Python's convention, not the operating system's.  A shell reports
 # the same death as 128 plus the signal's number: 143 for ``SIGTERM``.  Ask ``sh``:
 
@@ -71,9 +73,12 @@ if __name__ == "__main__" and os.name == "posix":
 # -----------------------------------------
 # :class:`multiprocessing.Process` runs a function in a child process.  A process has no
 # return value, and what a child prints goes to the terminal, not to you (nor to this
-# page), so the child sends its report back over a :class:`multiprocessing.Queue`.  The
-# function lives in an importable module, because with the ``spawn`` and ``forkserver``
-# start methods the child imports it afresh:
+# page), so the child sends its report back over a :class:`multiprocessing.Queue`.
+#
+# The function lives in an importable module.  With the ``spawn`` and ``forkserver``
+# start methods the child imports what it runs afresh: a function defined in your
+# script is found when you run ``python script.py`` (the child re-imports the script),
+# but not from Jupyter, the REPL, or the build of this page.
 #
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: report_whoami
@@ -83,8 +88,10 @@ if __name__ == "__main__" and os.name == "posix":
 #
 # Here is why the guard matters.  A ``spawn`` child starts a new interpreter and
 # imports this script as a module (named ``__mp_main__``) to find what it needs.
-# Without the guard, that import would start every child on this page again, in every
-# child.  With it, the import only defines names.
+# Without the guard, that import would run the whole page again inside each child: the
+# :mod:`subprocess` children would start again, and the new ``Process`` would stop
+# with a :exc:`RuntimeError` about the "bootstrapping phase".  With the guard, the
+# import only defines names.
 
 if __name__ == "__main__":
     results = multiprocessing.Queue()

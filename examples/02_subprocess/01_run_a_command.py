@@ -43,6 +43,8 @@ else:
     print("no 'date' program on this system")
 
 # %%
+# Shell shortcuts: ``getoutput`` and ``getstatusoutput``
+# -------------------------------------------------------
 # :func:`subprocess.getoutput` and :func:`subprocess.getstatusoutput` are older
 # conveniences.  They hand one *string* to the shell (``/bin/sh``, or ``cmd.exe`` on
 # Windows), merge stderr into stdout, strip the last newline, and never raise.  That is
