@@ -62,10 +62,18 @@ def test_wait_without_reading_deadlocks_and_communicate_does_not() -> None:
     assert values["communicate_status"] == 0
 
 
-def test_timeouts_kill_with_the_right_statuses_and_leave_no_child() -> None:
-    values = example("02_subprocess/06_timeouts_and_killing.py").values
+def test_timeouts_end_the_wait_and_keep_what_arrived() -> None:
+    run = example("02_subprocess/06_timeouts.py")
+    values = run.values
     assert isinstance(values["run_timed_out"], subprocess.TimeoutExpired)
+    assert values["elapsed"] < 5  # the child would have slept 30 s
     assert 0 < len(values["lines"]) < 20  # killed before it could print them all
+    status = -9 if os.name == "posix" else 1
+    assert f"killed after the timeout, status {status};" in run.stdout
+
+
+def test_stopping_children_with_the_right_statuses_leaves_no_child() -> None:
+    values = example("02_subprocess/07_stopping_a_child.py").values
     assert values["stop_status"] == {"obedient": -15, "stubborn": -9}
     if os.name == "posix":
         # kill() left the grandchild holding the pipe; the group kill closed it at once.
@@ -79,7 +87,7 @@ def test_timeouts_kill_with_the_right_statuses_and_leave_no_child() -> None:
 
 
 def test_hostile_file_name_arrives_as_one_argument() -> None:
-    values = example("02_subprocess/07_safe_arguments.py").values
+    values = example("02_subprocess/08_safe_arguments.py").values
     assert values["shell"].stdout.splitlines() == ["hello", "second command ran"]
     names = [os.path.basename(argument) for argument in values["arguments"]]
     assert names == [values["hostile_name"]]
@@ -94,7 +102,7 @@ def test_hostile_file_name_arrives_as_one_argument() -> None:
 
 
 def test_a_minimal_environment_keeps_the_secret_from_the_child() -> None:
-    values = example("02_subprocess/08_child_environment.py").values
+    values = example("02_subprocess/09_child_environment.py").values
     assert "DEMO_API_TOKEN" in values["env_names"]["inherited"]
     assert "DEMO_API_TOKEN" not in values["env_names"]["minimal"]
     assert "PATH" in values["env_names"]["minimal"]
@@ -103,7 +111,7 @@ def test_a_minimal_environment_keeps_the_secret_from_the_child() -> None:
 
 
 def test_asyncio_runs_children_concurrently_with_a_timeout_each() -> None:
-    values = example("02_subprocess/09_children_from_asyncio.py").values
+    values = example("02_subprocess/10_children_from_asyncio.py").values
     outcomes = {name: (status, lines) for name, status, lines in values["outcomes"]}
     assert outcomes["fast"] == (0, 3)
     assert outcomes["medium"] == (0, 4)

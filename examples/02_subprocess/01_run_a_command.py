@@ -50,7 +50,7 @@ else:
 # Windows), merge stderr into stdout, strip the last newline, and never raise.  That is
 # fine for a quick look in an interactive session: ``getoutput('date')`` is the shortest
 # way to ask the time of the system.  In a program, prefer :func:`subprocess.run` with a
-# list (the :doc:`safety page <07_safe_arguments>` shows why).  Only the status tells
+# list (the :doc:`safety page <08_safe_arguments>` shows why).  Only the status tells
 # success from failure:
 
 if shutil.which("date"):
@@ -102,7 +102,7 @@ with tempfile.TemporaryDirectory() as folder:
 # --------------------------
 # A program that runs other programs usually wants one answer per command: the
 # output, or a one-line reason it did not come.  The three exceptions to expect are
-# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`06_timeouts_and_killing`).
+# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`06_timeouts`).
 
 
 def output_or_reason(args: list[str]) -> str:

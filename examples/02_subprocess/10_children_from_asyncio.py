@@ -93,7 +93,7 @@ print(f"all three done in {elapsed:.2f} s; one by one would take over {one_by_on
 # after another would have taken at least the sum of their sleeps; the event loop
 # waited for all three at once.  :func:`asyncio.create_subprocess_shell` is the
 # shell-string variant, with the same hazards as ``shell=True`` (see
-# :doc:`07_safe_arguments`).
+# :doc:`08_safe_arguments`).
 #
 # Take-away: in asyncio, start children with :func:`asyncio.create_subprocess_exec`,
 # read their output as it arrives, bound each with :func:`asyncio.timeout`, and

@@ -1,66 +1,14 @@
 """
-Timeouts, and stopping a child for good
-=======================================
+Stopping a child for good
+=========================
 
-A child can hang: a server that never answers, a tool waiting for input nobody
-sends.  Wait for it without a limit and you hang too.  On this page you bound every wait
-with a timeout, stop children that overrun, first politely
-(:meth:`~subprocess.Popen.terminate`, ``SIGTERM``) and then for sure
-(:meth:`~subprocess.Popen.kill`, ``SIGKILL``), reach the grandchildren too, and check
-that nothing is left behind, not even a :term:`zombie process`.
+A child that overran must be stopped, and then collected.  On this page you stop
+children first politely (:meth:`~subprocess.Popen.terminate`, ``SIGTERM``) and then for
+sure (:meth:`~subprocess.Popen.kill`, ``SIGKILL``), reach the grandchildren too, and
+check that nothing is left behind, not even a :term:`zombie process`.
 :term:`Signals <signal>` are POSIX (Linux, macOS); on Windows both calls end the child
 at once.
 """
-
-# %%
-# ``run(timeout=...)``
-# --------------------
-# :func:`subprocess.run` with a timeout kills the child when the time is up, waits for
-# it, and then raises :exc:`~subprocess.TimeoutExpired`.  The child here would sleep
-# for 30 s.
-
-import os
-import select
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-from conc_examples.child_programs import command
-
-sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
-started = time.perf_counter()
-try:
-    subprocess.run(sleeper, timeout=0.5)
-except subprocess.TimeoutExpired as error:
-    elapsed = time.perf_counter() - started
-    run_timed_out = error
-    print(f"{type(error).__name__} after {elapsed:.2f} s; run() killed and collected it")
-
-# %%
-# ``communicate(timeout=...)`` keeps what arrived
-# -----------------------------------------------
-# With :class:`~subprocess.Popen`, a timeout in
-# :meth:`~subprocess.Popen.communicate` raises but does *not* kill the child: the
-# decision is yours.  Kill it, then call ``communicate()`` again to collect it and the
-# output read so far.  Do not let the exception leave the ``with``: on the way out it
-# waits for the child with no timeout at all.  This child prints a line every
-# 0.1 s, 20 lines in all, and gets 0.35 s.
-
-started_pids = []
-with subprocess.Popen(
-    command("ticker", "slow", 20, 0.1), stdout=subprocess.PIPE, text=True
-) as slow:
-    started_pids.append(slow.pid)
-    try:
-        output, _ = slow.communicate(timeout=0.35)
-    except subprocess.TimeoutExpired:
-        slow.kill()
-        output, _ = slow.communicate(timeout=30)
-lines = output.splitlines()
-print(f"killed after the timeout, status {slow.returncode}; it printed {len(lines)} lines:")
-print("\n".join(lines))
 
 # %%
 # Terminate, then kill
@@ -77,6 +25,19 @@ print("\n".join(lines))
 #
 # Wait (at most 10 s, with :func:`select.select`, POSIX-only on a pipe) for the child's
 # ``ready`` line before you signal, so that the handler is in place.
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conc_examples.child_programs import command
+
+sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
+started_pids = []
 
 
 def stop(child: subprocess.Popen, grace: float = 0.5) -> int:
