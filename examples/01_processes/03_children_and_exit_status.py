@@ -4,8 +4,8 @@ Starting a child and reading its exit status
 
 A process can start other processes: its *children*.  You learn how a child ended from
 its *exit status*: 0 for success, another number the child chose for failure, or (on
-POSIX) a negative number naming the signal that killed it.  This page starts children
-two ways: another program with :mod:`subprocess`, and a Python function with
+POSIX) a negative number naming the signal that killed it.  On this page you start
+children two ways: another program with :mod:`subprocess`, and a Python function with
 :mod:`multiprocessing`.
 """
 

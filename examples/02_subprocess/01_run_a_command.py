@@ -4,8 +4,8 @@ Run a command and read its output
 
 :func:`subprocess.run` starts a program as a :term:`child process`, waits for it to
 end, and hands back a :class:`~subprocess.CompletedProcess`: the arguments, the
-:term:`exit status` and, if asked for, what the child printed.  This page runs a few
-commands, then shows what goes wrong (a program that does not exist, a program that
+:term:`exit status` and, if asked for, what the child printed.  On this page you run a
+few commands, then see what goes wrong (a program that does not exist, a program that
 fails) and how to handle each without a surprise traceback.
 """
 
