@@ -393,14 +393,20 @@ def serve_in_thread(
     ready = threading.Event()
     url: list[str] = []
     failure: list[BaseException] = []
-    loop_box: list[asyncio.AbstractEventLoop] = []
-    stop_box: list[asyncio.Event] = []
+    # The server's loop and its stop event, once it serves; under ``lock``, so that a
+    # stop asked for before the server is up still stops it, and never hits a closed
+    # loop (checking ``is_closed()`` first would race with the loop closing).
+    lock = threading.Lock()
+    running: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+    stopping = threading.Event()
 
     async def main() -> None:
         stop = asyncio.Event()
-        loop_box.append(asyncio.get_running_loop())
-        stop_box.append(stop)
         async with serve(app_factory(), backlog=backlog) as base_url:
+            with lock:
+                if stopping.is_set():
+                    return
+                running.append((asyncio.get_running_loop(), stop))
             url.append(base_url)
             ready.set()
             await stop.wait()
@@ -413,6 +419,15 @@ def serve_in_thread(
         finally:
             ready.set()
 
+    def request_stop() -> None:
+        with lock:
+            stopping.set()
+            for loop, stop in running:
+                try:
+                    loop.call_soon_threadsafe(stop.set)
+                except RuntimeError:  # the loop has closed: the server has ended
+                    pass
+
     thread = threading.Thread(target=run, name="webserver", daemon=True)
     thread.start()
     try:
@@ -422,8 +437,8 @@ def serve_in_thread(
             )
         yield url[0]
     finally:
-        if loop_box and stop_box and not loop_box[0].is_closed():
-            loop_box[0].call_soon_threadsafe(stop_box[0].set)
+        request_stop()
         thread.join(timeout)
-        if thread.is_alive():
-            raise RuntimeError("the local web server did not stop in time")
+    # Only reached when nothing else went wrong: a start-up error is never hidden.
+    if thread.is_alive():
+        raise RuntimeError("the local web server did not stop in time")
