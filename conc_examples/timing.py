@@ -16,7 +16,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["LoopLag", "Timing", "measure", "measure_async", "measure_interleaved", "measure_lags"]
+__all__ = [
+    "LoopLag",
+    "Timing",
+    "measure",
+    "measure_async",
+    "measure_interleaved",
+    "measure_lags",
+]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Routes:
 ``/redirect/{n}``      redirects ``n`` times, then answers ``ok``
 ``/stream/{chunks}``   streams ``chunks`` lines, 10 ms apart
 ``/flaky/{key}/{n}``   answers 503 to the first ``n`` requests for ``key``, then ``ok``
+                       (GET or POST)
 ``/site/...``          a generated web site for crawlers (see :class:`Site`)
 
 The generated site is a few hundred HTML pages that link to each other, with the
@@ -26,6 +27,7 @@ exactly what a correct crawler must find from the start page.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import random
@@ -345,6 +347,7 @@ def make_app(site: Site | None = None) -> web.Application:
             web.get(r"/redirect/{n:\d+}", _redirect),
             web.get(r"/stream/{chunks:\d+}", _stream),
             web.get(r"/flaky/{key}/{n:\d+}", _flaky),
+            web.post(r"/flaky/{key}/{n:\d+}", _flaky),
             web.get(SITE_PREFIX + r"/page/{n:\d+}", _site_page),
             web.get(SITE_PREFIX + r"/go/{n:\d+}", _site_go),
             web.get(SITE_PREFIX + r"/error/{n:\d+}", _site_error),
@@ -423,10 +426,9 @@ def serve_in_thread(
         with lock:
             stopping.set()
             for loop, stop in running:
-                try:
+                # A closed loop raises RuntimeError: that server has ended already.
+                with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(stop.set)
-                except RuntimeError:  # the loop has closed: the server has ended
-                    pass
 
     thread = threading.Thread(target=run, name="webserver", daemon=True)
     thread.start()

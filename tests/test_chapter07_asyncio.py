@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 from example_runner import example
@@ -38,7 +39,9 @@ def test_running_the_loop() -> None:
     assert values["no_current_loop"].startswith("There is no current event loop")
     assert values["legacy"].returncode == 0
     # Implicit loop creation warns from 3.12 on (3.14 raises instead).
-    assert ("DeprecationWarning" in values["legacy"].stderr) is (sys.version_info >= (3, 12))
+    assert ("DeprecationWarning" in values["legacy"].stderr) is (
+        sys.version_info >= (3, 12)
+    )
 
 
 def test_gathered_waits_take_about_one_wait() -> None:
@@ -59,7 +62,7 @@ def test_gathered_waits_take_about_one_wait() -> None:
     ]
     # One task: three spans end to end.  Three tasks: three spans that overlap.
     main = [s for s in spans if s.worker.startswith("main")]
-    assert all(a.end <= b.start for a, b in zip(main, main[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(main))
     tasks = [s for s in spans if s.worker.startswith("task")]
     assert max(s.start for s in tasks) < min(s.end for s in tasks)
 
@@ -121,7 +124,10 @@ def test_blocking_call_freezes_the_heartbeat() -> None:
     assert lags["time.sleep in the coroutine"].median > 0.8 * block_ms
     # ...and moved off the loop it no longer did (generous: the machine is shared).
     assert lags["time.sleep in asyncio.to_thread"].median < block_ms / 4
-    assert lags["CPU work in a process pool"].median < lags["CPU work in the coroutine"].median / 2
+    assert (
+        lags["CPU work in a process pool"].median
+        < lags["CPU work in the coroutine"].median / 2
+    )
     # Debug mode flagged the blocking steps (one per run), and only those.
     assert len(lags["time.sleep in the coroutine"].flagged) >= 3
     assert len(lags["CPU work in the coroutine"].flagged) >= 3

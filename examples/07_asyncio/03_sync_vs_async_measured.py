@@ -97,7 +97,9 @@ sequential, together = timings.values()
 for way, timing in timings.items():
     print(f"{way:<21} {timing}, {timing.median / WAIT:.2f}x one wait")
 print(f"all at once is {together.speedup_over(sequential):.2f}x faster")
-plotting.bar_chart(timings, title=f"Three waits of {WAIT} s", ideal=WAIT, ideal_label="one wait")
+plotting.bar_chart(
+    timings, title=f"Three waits of {WAIT} s", ideal=WAIT, ideal_label="a wait"
+)
 plotting.show()
 
 # %%

@@ -127,7 +127,9 @@ if __name__ == "__main__":
     free = lags["await asyncio.sleep"].median
     for label, lag in lags.items():
         flagged = f"; debug mode flagged {len(lag.flagged)} steps" if lag.flagged else ""
-        print(f"{label:<31} worst lag {lag.median:6.1f} ms, {lag.median / free:5.1f}x{flagged}")
+        print(
+            f"{label:<31} worst lag {lag.median:6.1f} ms ({lag.median / free:.0f}x){flagged}"
+        )
     plotting.bar_chart(
         {label.replace(" in ", "\nin "): lag for label, lag in lags.items()},
         title=f"Heartbeat's worst lag while a {BLOCK} s job runs",
