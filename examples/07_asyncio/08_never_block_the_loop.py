@@ -127,9 +127,8 @@ if __name__ == "__main__":
     free = lags["await asyncio.sleep"].median
     for label, lag in lags.items():
         flagged = f"; debug mode flagged {len(lag.flagged)} steps" if lag.flagged else ""
-        print(
-            f"{label:<31} worst lag {lag.median:6.1f} ms ({lag.median / free:.0f}x){flagged}"
-        )
+        times_free = f"{lag.median / free:.0f}x the free loop's"
+        print(f"{label:<31} worst lag {lag.median:6.1f} ms, {times_free}{flagged}")
     plotting.bar_chart(
         {label.replace(" in ", "\nin "): lag for label, lag in lags.items()},
         title=f"Heartbeat's worst lag while a {BLOCK} s job runs",
