@@ -178,3 +178,33 @@ def test_serve_in_thread_serves_and_stops() -> None:
     with serve_in_thread() as url, urllib.request.urlopen(f"{url}/delay/0", timeout=5) as r:
         assert r.read() == b"ok"
     assert all(t.name != "webserver" for t in threading.enumerate())
+
+
+def test_a_start_up_error_is_not_hidden_by_a_loop_that_closed_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The server's loop closes right after the caller looked (is_closed() says no):
+    # stopping it must not raise "Event loop is closed" over the real start-up error.
+    loops = []
+
+    def run_on_a_loop_that_closes_unseen(coro):
+        loop = asyncio.new_event_loop()
+        loop.is_closed = lambda: False
+        loops.append(loop)
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            loop.close()
+
+    def broken_app() -> web.Application:
+        raise ValueError("no such route table")
+
+    monkeypatch.setattr(asyncio, "run", run_on_a_loop_that_closes_unseen)
+    with (
+        pytest.raises(RuntimeError, match="did not start") as caught,
+        serve_in_thread(broken_app, timeout=5),
+    ):
+        pass
+    assert isinstance(caught.value.__cause__, ValueError)
+    for loop in loops:
+        del loop.is_closed  # it did close: let the loop say so again

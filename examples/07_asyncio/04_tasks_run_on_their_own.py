@@ -67,7 +67,8 @@ async def fire_and_forget() -> None:
 
 
 asyncio.run(fire_and_forget())
-print(f"delivered: {delivered}; tasks still held: {len(background_tasks)}")
+still_held = len(background_tasks)
+print(f"delivered: {delivered}; tasks still held: {still_held}")
 
 # %%
 # Eager tasks (3.12)
