@@ -3,14 +3,14 @@ Coroutines are lighter than threads
 ===================================
 
 Every request on the last pages was a coroutine.  How much does one cost, against a
-thread?  You will start 10,000 coroutines and 1,000 threads that all wait for one
+thread?  You will start 5,000 coroutines and 500 threads that all wait for one
 event, and measure the time each takes to start and finish, and the memory each
 holds while it waits.
 """
 
 # %%
-# Ten thousand waiting coroutines
-# -------------------------------
+# Five thousand waiting coroutines
+# --------------------------------
 # Each coroutine counts itself and waits for the event.  After ``sleep(0)`` every
 # task has run up to its first ``await``: all are alive at once.  Then one
 # ``set()`` releases them all.
@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from conc_examples.oslimits import memory_bytes
 
-COROUTINES, THREADS = 10_000, 1_000
+COROUTINES, THREADS = 5_000, 500
 
 
 async def start_coroutines(count: int) -> tuple[float, int]:
@@ -47,8 +47,8 @@ async def start_coroutines(count: int) -> tuple[float, int]:
 
 
 # %%
-# A thousand waiting threads
-# --------------------------
+# Five hundred waiting threads
+# ----------------------------
 # The same with threads: each waits on a :class:`threading.Event` (with a timeout, so
 # that none can hang).  A thread also has a stack that Python's own accounting cannot
 # see, so the growth of the process's resident memory (RSS, Linux) is noted too.
