@@ -62,7 +62,8 @@ def report(backlog: int, seconds: list[float], dropped: int | None) -> int:
     return late
 
 
-default_seconds, default_dropped = asyncio.run(burst_with_backlog(128))
+default_burst = asyncio.run(burst_with_backlog(128))
+default_seconds, default_dropped = default_burst
 default_late = report(128, default_seconds, default_dropped)
 
 # %%
@@ -88,7 +89,8 @@ print(f"net.core.somaxconn = {somaxconn()}")
 if (cap := somaxconn()) is not None and cap < big_backlog:
     print(f"backlog {big_backlog} would be capped at {cap}: raise somaxconn (as root)")
 
-fixed_seconds, fixed_dropped = asyncio.run(burst_with_backlog(big_backlog))
+fixed_burst = asyncio.run(burst_with_backlog(big_backlog))
+fixed_seconds, fixed_dropped = fixed_burst
 fixed_late = report(big_backlog, fixed_seconds, fixed_dropped)
 
 # %%

@@ -109,8 +109,11 @@ async def coroutine_runs() -> list[tuple[float, int]]:
     return runs
 
 
-runs = {"coroutine": asyncio.run(coroutine_runs())}
-runs["thread"] = [start_threads(THREADS) for _ in range(3)]
+coroutine_seconds = asyncio.run(coroutine_runs())
+runs = {
+    "coroutine": coroutine_seconds,
+    "thread": [start_threads(THREADS) for _ in range(3)],
+}
 with python_objects(thread_peak):
     start_threads(THREADS)
 
