@@ -171,7 +171,9 @@ async def measure_lags(
 
     Debug mode is on for the measurement (its slow-step reports go into
     :attr:`LoopLag.flagged`, not to stderr) and set back afterwards.  The lags that
-    ``worst_lag`` returns in seconds come back in milliseconds.
+    ``worst_lag`` returns in seconds come back in milliseconds.  Debug mode reports a
+    step when it ends, so ``worst_lag`` must await something after the job (as a
+    heartbeat's ``await monitor`` does) for a blocking step to count for that job.
     """
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
@@ -179,6 +181,7 @@ async def measure_lags(
     logger = logging.getLogger("asyncio")
     was_debug, was_propagating = loop.get_debug(), logger.propagate
     loop.set_debug(True)
+    await asyncio.sleep(0)  # the loop times a step if debug mode was on when it began
     results = {}
     try:
         for label, job in jobs.items():
