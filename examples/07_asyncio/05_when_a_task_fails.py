@@ -13,8 +13,8 @@ raised together.
 # --------------------------------------------------------------
 # :func:`asyncio.gather` returns all results in order.  When one awaitable raises,
 # ``gather`` raises that exception at once, but it does **not** cancel the others.
-# Here you wait for the slow one by hand; forget it, and it runs on unowned, or is
-# destroyed while pending when the loop closes.
+# Here you wait for the slow one by hand.  Forget it, and it runs on with nobody to
+# see its result or its error, until :func:`asyncio.run` cancels it on the way out.
 
 import asyncio
 import time
