@@ -123,7 +123,7 @@ def test_blocking_call_freezes_the_heartbeat() -> None:
     # The blocking call froze the loop for about its whole length...
     assert lags["time.sleep in the loop"].median > 0.8 * block_ms
     # ...and moved off the loop it no longer did (generous: the machine is shared).
-    assert lags["time.sleep in a thread"].median < block_ms / 4
+    assert lags["time.sleep in a thread"].median < block_ms / 2
     assert lags["CPU work in a process"].median < lags["CPU work in the loop"].median / 2
     # Debug mode flagged the blocking steps (one per run), and only those.
     assert len(lags["time.sleep in the loop"].flagged) >= 3

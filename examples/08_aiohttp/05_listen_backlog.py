@@ -85,8 +85,9 @@ default_late = report(128, default_seconds, default_dropped)
 # ``net.core.somaxconn``:
 
 big_backlog = 2 * COUNT
-print(f"net.core.somaxconn = {somaxconn()}")
-if (cap := somaxconn()) is not None and cap < big_backlog:
+cap = somaxconn()
+print(f"net.core.somaxconn = {cap}")
+if cap is not None and cap < big_backlog:
     print(f"backlog {big_backlog} would be capped at {cap}: raise somaxconn (as root)")
 
 fixed_burst = asyncio.run(burst_with_backlog(big_backlog))
