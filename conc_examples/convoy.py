@@ -103,14 +103,19 @@ def spin(seconds: float, chunk: int, worker: str = "CPU thread") -> Activity:
     return Activity(spans, time.perf_counter() - start)
 
 
-def first(activity: Activity, seconds: float, worker: str) -> list[Span]:
+def first(
+    activity: Activity, seconds: float, worker: str, *, since: Activity | None = None
+) -> list[Span]:
     """The spans of the first ``seconds``, moved to start at 0, on a row named ``worker``.
 
-    Runs measured one after another can then be drawn one above the other.
+    Time 0 is the first span of ``since`` (default: of ``activity`` itself), so runs
+    measured one after another can be drawn one above the other, and two activities
+    that ran side by side keep their places.
     """
-    origin = activity.spans[0].start if activity.spans else 0.0
+    spans = (since or activity).spans
+    origin = spans[0].start if spans else 0.0
     return [
         Span(worker, s.task, s.start - origin, s.end - origin)
         for s in activity.spans
-        if s.end - origin <= seconds
+        if s.start - origin >= 0.0 and s.end - origin <= seconds
     ]

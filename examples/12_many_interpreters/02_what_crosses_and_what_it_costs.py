@@ -56,6 +56,7 @@ if __name__ == "__main__" and has_interpreters:
         print(f"the interpreter answered {answer}")
         try:
             worker.prepare_main(data=[1, 2])
+            print("a list was accepted")
         except interpreters.NotShareableError as error:
             refused = str(error)
             print(f"a list is refused: NotShareableError: {refused}")

@@ -78,7 +78,7 @@ if __name__ == "__main__":
     timeline_chart(
         first(alone, 0.03, "I/O thread, alone")
         + first(io_beside_thread, 0.03, "I/O thread, beside")
-        + first(cpu_thread, 0.03, "CPU thread"),
+        + first(cpu_thread, 0.03, "CPU thread", since=io_beside_thread),
         title="Round trips alone and beside a CPU-bound thread",
     )
     show()
@@ -132,7 +132,7 @@ if __name__ == "__main__":
         )
     io_gain = io_rate[SHORT_INTERVAL] / io_rate[DEFAULT_INTERVAL]
     cpu_cost = 1 - cpu_rate[SHORT_INTERVAL] / cpu_rate[DEFAULT_INTERVAL]
-    print(f"I/O {io_gain:.1f}x faster; the CPU thread did {cpu_cost:.0%} less work")
+    print(f"I/O: {io_gain:.1f}x as fast; the CPU thread's rate: {-cpu_cost:+.0%}")
 
 # %%
 # The I/O thread gains several times over; the CPU thread's loss is small here (its
