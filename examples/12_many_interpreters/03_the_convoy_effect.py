@@ -3,7 +3,7 @@ The convoy effect: one CPU-bound thread slows every I/O
 =======================================================
 
 You will see a thread that does many tiny network round trips run thousands of them per
-second alone, and only about a hundred beside one thread that only computes.  Then two
+second alone, and only a few hundred beside one thread that only computes.  Then two
 ways out: the computation in a process, or a shorter switch interval, and its price.
 """
 
@@ -104,10 +104,10 @@ if __name__ == "__main__":
 # Fix 2: a shorter switch interval
 # --------------------------------
 # :func:`sys.setswitchinterval` sets how long a waiting thread lets the holder run.  A
-# tenth of the default lets the I/O thread in ten times as often, and the CPU thread
-# pays: it is asked to let go ten times as often, for the whole process.  Three
-# rounds at each interval, taking turns; the median of each is printed.  The
-# ``finally`` puts the default back.
+# tenth of the default lets the I/O thread in ten times as often; the price is that
+# the CPU thread is asked to let go ten times as often.  Three rounds at each
+# interval, taking turns, each measuring both threads; the median of each is printed.
+# The ``finally`` puts the default back.
 
 import statistics
 
@@ -135,10 +135,11 @@ if __name__ == "__main__":
     print(f"I/O: {io_gain:.1f}x as fast; the CPU thread's rate: {-cpu_cost:+.0%}")
 
 # %%
-# The I/O thread gains several times over; the CPU thread's loss is small here (its
-# turns are long and the I/O thread's short), and noise on a shared machine moves it
-# by several points either way.  But each round trip still waits up to the shorter
-# interval, and the setting applies to every thread of the process.
+# The I/O thread gains several times over.  The CPU thread's rate hardly tells the
+# price: each of the I/O thread's turns is short, and noise on a shared machine moves
+# that figure by ten or twenty per cent either way.  But every round trip still waits
+# (up to the shorter interval), and the setting applies to every thread of the
+# process.
 #
 # On a free-threaded build with the GIL off (``python3.13t`` and later; the first line
 # of this page says which build ran), there is no GIL to wait for, and the I/O thread
