@@ -3,9 +3,9 @@
 The slowdown needs the CPU thread to take the GIL while the I/O thread waits for its
 answer, which it does when the OS runs it at once: 30-35x was measured here with the
 test at real-time priority (a quiet machine), 33-37x at a load average of about 4 on
-2 vCPUs, 10-21x at 7-9, and ~7x at 17, where the OS's run
-queue, not the GIL, decides who runs.  So the timing claims are checked only where the
-load average is at most three per CPU.  On a free-threaded build with the GIL off the page says the effect is
+2 vCPUs, 10-21x at 7-9, and ~7x at 17, where the OS's run queue, not the GIL, decides
+who runs.  So the timing claims are checked only where the load average is at most
+three per CPU.  On a free-threaded build with the GIL off the page says the effect is
 gone, and the test checks that instead.
 """
 
