@@ -63,6 +63,7 @@ def test_only_shareable_values_cross_and_the_queue_brings_the_answer() -> None:
     assert any(name.startswith("Queue") and ok for name, ok in shareable.items())
     assert values["answer"] == cpu_bound(100_000)
     assert "refused" in values  # prepare_main raised NotShareableError for the list
+    assert values["interpreters_left"] == 1  # the worker was closed: only the main one
 
 
 def test_start_up_costs_thread_then_interpreter_then_spawned_process() -> None:

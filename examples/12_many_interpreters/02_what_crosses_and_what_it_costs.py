@@ -61,7 +61,14 @@ if __name__ == "__main__" and has_interpreters:
             refused = str(error)
             print(f"a list is refused: NotShareableError: {refused}")
     finally:
-        worker.close()
+        worker.close()  # ends it now, not whenever the object happens to be collected
+
+# %%
+# After ``close`` only the main interpreter is left.
+
+if __name__ == "__main__" and has_interpreters:
+    interpreters_left = len(interpreters.list_all())
+    print(f"interpreters in this process now: {interpreters_left}")
 
 # %%
 # What starting one costs
