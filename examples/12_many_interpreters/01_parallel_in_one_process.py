@@ -27,7 +27,7 @@ from conc_examples.subinterpreters import MISSING, load
 interpreters, InterpreterPoolExecutor = load()
 has_interpreters = interpreters is not None
 print(f"Python {sys.version.split()[0]}")
-print("interpreters: available" if has_interpreters else MISSING)
+print(f"interpreters from: {interpreters.__name__}" if has_interpreters else MISSING)
 
 # %%
 # The same work in three pools
