@@ -6,6 +6,7 @@ import glob
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,10 @@ BUILD = DOCS / "_build"
 HTML = BUILD / "html"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHONS = ["3.11", "3.12", "3.13"]
+# The tests also run on these where this machine has them (3.14+, free-threaded "t").
+NEWER_PYTHONS = ["3.13t"] + [
+    f"3.{minor}{ft}" for minor in range(14, 20) for ft in ("", "t")
+]
 
 nox.options.download_python = "never"
 nox.options.reuse_venv = "yes"
@@ -29,16 +34,36 @@ def _add_pyenv_pythons_to_path() -> None:
     # so look for the interpreters themselves first.
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     found = []
-    for version in PYTHONS:
+    for version in PYTHONS + NEWER_PYTHONS:
+        number, free_threaded = version.removesuffix("t"), version.endswith("t")
         candidates = sorted(
-            glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin"))
+            c
+            for c in glob.glob(str(pyenv_root / "versions" / f"{number}.*" / "bin"))
+            if Path(c).parent.name.endswith("t") == free_threaded  # 3.13.0t: python3.13t
         )
         found += [c for c in candidates if Path(c, f"python{version}").exists()][-1:]
     if found:
         os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
 
 
+def _runs(version: str) -> bool:
+    """Whether ``python<version>`` is on PATH and starts (a pyenv shim may not).
+
+    A ``t`` version must also be a free-threaded build, or nox would not take it.
+    """
+    path = shutil.which(f"python{version}")
+    if path is None:
+        return False
+    free_threaded = "import sysconfig as s; exit(not s.get_config_var('Py_GIL_DISABLED'))"
+    command = [path, "-c", free_threaded if version.endswith("t") else ""]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 _add_pyenv_pythons_to_path()
+TEST_PYTHONS = PYTHONS + [v for v in NEWER_PYTHONS if _runs(v)]
 
 
 def _install(session: nox.Session, *groups: str) -> None:
@@ -96,7 +121,7 @@ def serve(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session(python=PYTHONS)
+@nox.session(python=TEST_PYTHONS)
 def tests(session: nox.Session) -> None:
     """Unit tests and every example run as a script (all start methods where relevant)."""
     _install(session, "tests")

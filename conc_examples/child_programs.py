@@ -15,7 +15,15 @@ import signal
 import sys
 import time
 
-__all__ = ["command", "flood", "show_args", "show_env", "stubborn", "ticker"]
+__all__ = [
+    "command",
+    "flood",
+    "parent_of_sleeper",
+    "show_args",
+    "show_env",
+    "stubborn",
+    "ticker",
+]
 
 
 def command(name: str, *args: object) -> list[str]:
@@ -55,12 +63,29 @@ def ticker(args: list[str]) -> None:
         print(f"{name}: line {tick} of {count}", flush=True)
 
 
+def parent_of_sleeper(args: list[str]) -> None:
+    """Start a grandchild that sleeps (at most 60 s) on the same stdout, then sleep too.
+
+    The grandchild inherits this process's standard output, so the parent's pipe stays
+    open for as long as either of them lives.  The ``ready`` line says both are up.
+    """
+    import subprocess
+
+    grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    print(f"ready: grandchild pid {grandchild.pid}", flush=True)
+    time.sleep(60)
+    grandchild.kill()
+    grandchild.wait()
+
+
 def flood(args: list[str]) -> None:
     """``flood NBYTES``: write NBYTES bytes to stdout, more than a pipe can buffer."""
     sys.stdout.buffer.write(b"x" * int(args[0]))
 
 
-_PROGRAMS = {f.__name__: f for f in (show_args, show_env, stubborn, ticker, flood)}
+_PROGRAMS = {
+    f.__name__: f for f in (show_args, show_env, stubborn, ticker, flood, parent_of_sleeper)
+}
 
 
 def main(argv: list[str]) -> int:

@@ -8,12 +8,22 @@ the text prints all three.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-__all__ = ["Timing", "measure", "measure_interleaved"]
+__all__ = [
+    "LoopLag",
+    "Timing",
+    "measure",
+    "measure_async",
+    "measure_interleaved",
+    "measure_lags",
+]
 
 
 @dataclass(frozen=True)
@@ -105,3 +115,85 @@ def measure_interleaved(
             if round_number >= warmup:
                 runs[name].append(time.perf_counter() - start)
     return {name: Timing.of(times) for name, times in runs.items()}
+
+
+async def measure_async(
+    func: Callable[[], Awaitable[object]], *, repeat: int = 5, warmup: int = 1
+) -> Timing:
+    """Await ``func()`` ``warmup`` times unmeasured, then ``repeat`` times measured.
+
+    :func:`measure` for coroutines, on the running loop: a page keeps one
+    ``asyncio.run(main())`` (one ``await main()`` in a notebook) and times inside it.
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    for _ in range(warmup):
+        await func()
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await func()
+        runs.append(time.perf_counter() - start)
+    return Timing(tuple(runs))
+
+
+@dataclass(frozen=True)
+class LoopLag(Timing):
+    """An event loop's worst lag in each run, in ms, and the steps debug mode flagged.
+
+    ``flagged`` holds the durations (s) of the steps asyncio's debug mode reported as
+    holding the loop over ``loop.slow_callback_duration``, over all the runs.
+    """
+
+    flagged: tuple[float, ...] = field(default=())
+
+
+_SLOW_STEP = re.compile(r"took (\d+\.\d+) seconds")
+
+
+class _SlowSteps(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if match := _SLOW_STEP.search(record.getMessage()):
+            self.seconds.append(float(match[1]))
+
+
+async def measure_lags(
+    worst_lag: Callable[[Callable[[], Awaitable[object]]], Awaitable[float]],
+    jobs: Mapping[str, Callable[[], Awaitable[object]]],
+    *,
+    repeat: int = 3,
+) -> dict[str, LoopLag]:
+    """Await ``worst_lag(job)`` ``repeat`` times per job, in debug mode, on this loop.
+
+    Debug mode is on for the measurement (its slow-step reports go into
+    :attr:`LoopLag.flagged`, not to stderr) and set back afterwards.  The lags that
+    ``worst_lag`` returns in seconds come back in milliseconds.  Debug mode reports a
+    step when it ends, so ``worst_lag`` must await something after the job (as a
+    heartbeat's ``await monitor`` does) for a blocking step to count for that job.
+    """
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    loop = asyncio.get_running_loop()
+    logger = logging.getLogger("asyncio")
+    was_debug, was_propagating = loop.get_debug(), logger.propagate
+    loop.set_debug(True)
+    await asyncio.sleep(0)  # the loop times a step if debug mode was on when it began
+    results = {}
+    try:
+        for label, job in jobs.items():
+            slow = _SlowSteps()
+            logger.addHandler(slow)
+            logger.propagate = False
+            try:
+                lags = [await worst_lag(job) * 1000 for _ in range(repeat)]
+            finally:
+                logger.removeHandler(slow)
+                logger.propagate = was_propagating
+            results[label] = LoopLag(tuple(lags), tuple(slow.seconds))
+    finally:
+        loop.set_debug(was_debug)
+    return results

@@ -14,6 +14,7 @@ Routes:
 ``/redirect/{n}``      redirects ``n`` times, then answers ``ok``
 ``/stream/{chunks}``   streams ``chunks`` lines, 10 ms apart
 ``/flaky/{key}/{n}``   answers 503 to the first ``n`` requests for ``key``, then ``ok``
+                       (GET or POST)
 ``/site/...``          a generated web site for crawlers (see :class:`Site`)
 
 The generated site is a few hundred HTML pages that link to each other, with the
@@ -26,6 +27,7 @@ exactly what a correct crawler must find from the start page.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import random
@@ -345,6 +347,7 @@ def make_app(site: Site | None = None) -> web.Application:
             web.get(r"/redirect/{n:\d+}", _redirect),
             web.get(r"/stream/{chunks:\d+}", _stream),
             web.get(r"/flaky/{key}/{n:\d+}", _flaky),
+            web.post(r"/flaky/{key}/{n:\d+}", _flaky),
             web.get(SITE_PREFIX + r"/page/{n:\d+}", _site_page),
             web.get(SITE_PREFIX + r"/go/{n:\d+}", _site_go),
             web.get(SITE_PREFIX + r"/error/{n:\d+}", _site_error),
@@ -393,14 +396,20 @@ def serve_in_thread(
     ready = threading.Event()
     url: list[str] = []
     failure: list[BaseException] = []
-    loop_box: list[asyncio.AbstractEventLoop] = []
-    stop_box: list[asyncio.Event] = []
+    # The server's loop and its stop event, once it serves; under ``lock``, so that a
+    # stop asked for before the server is up still stops it, and never hits a closed
+    # loop (checking ``is_closed()`` first would race with the loop closing).
+    lock = threading.Lock()
+    running: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+    stopping = threading.Event()
 
     async def main() -> None:
         stop = asyncio.Event()
-        loop_box.append(asyncio.get_running_loop())
-        stop_box.append(stop)
         async with serve(app_factory(), backlog=backlog) as base_url:
+            with lock:
+                if stopping.is_set():
+                    return
+                running.append((asyncio.get_running_loop(), stop))
             url.append(base_url)
             ready.set()
             await stop.wait()
@@ -413,6 +422,14 @@ def serve_in_thread(
         finally:
             ready.set()
 
+    def request_stop() -> None:
+        with lock:
+            stopping.set()
+            for loop, stop in running:
+                # A closed loop raises RuntimeError: that server has ended already.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(stop.set)
+
     thread = threading.Thread(target=run, name="webserver", daemon=True)
     thread.start()
     try:
@@ -422,8 +439,8 @@ def serve_in_thread(
             )
         yield url[0]
     finally:
-        if loop_box and stop_box and not loop_box[0].is_closed():
-            loop_box[0].call_soon_threadsafe(stop_box[0].set)
+        request_stop()
         thread.join(timeout)
-        if thread.is_alive():
-            raise RuntimeError("the local web server did not stop in time")
+    # Only reached when nothing else went wrong: a start-up error is never hidden.
+    if thread.is_alive():
+        raise RuntimeError("the local web server did not stop in time")

@@ -3,8 +3,13 @@
 Each example runs as a real script in a subprocess (``python -X dev script.py``, from
 its own folder, with a timeout), in a new session so that any process it leaves
 running can be found afterwards.  A run passes when it exits 0, writes nothing to
-stderr but what the example means to show (see :data:`ALLOWED_STDERR`), and leaves no
+stderr but what the example means to show (see :data:`ALLOWED_STDERR`, and
+:data:`ALLOWED_EVERYWHERE` for asyncio's short slow-callback notes), and leaves no
 process behind.
+
+The left-over process check is Linux-only: it reads the session id of every process
+from ``/proc``.  Elsewhere (macOS, Windows) it finds nothing and passes; the exit
+status, the stderr check and the timeout still apply there.
 
 What the page computed comes back in :attr:`ExampleRun.values`: the script's module
 globals at the end of the run (those that pickle by value: numbers, strings, lists,
@@ -50,11 +55,21 @@ USES_MULTIPROCESSING = re.compile(
 # Everything else on stderr (a warning, a traceback, a ResourceWarning) fails the run.
 ALLOWED_STDERR: dict[str, re.Pattern[str]] = {}
 
-# Allowed for every example: asyncio's debug mode (on under -X dev) logs any callback
-# that held the loop over 100 ms.  On a loaded machine a descheduled process trips it
-# inside a tiny callback; it says nothing about the example, so it is not a failure.
-# Examples that block the loop on purpose show these lines on the page themselves.
-ALLOWED_EVERYWHERE = re.compile(r"^Executing <.+> took \d+\.\d+ seconds$")
+# Allowed for every example, but only when short: asyncio's debug mode (on under
+# -X dev) logs every callback that held the loop over 100 ms.  On a loaded machine a
+# descheduled process trips it inside a tiny callback, for a few hundred ms at most;
+# that says nothing about the example.  A longer hold is a loop blocked by accident
+# (a time.sleep, a blocking call) and fails the run.  Examples that block the loop on
+# purpose collect these lines themselves and print them on the page.
+ALLOWED_EVERYWHERE = re.compile(r"^Executing <.+> took (?P<seconds>\d+\.\d+) seconds$")
+SLOW_CALLBACK_ALLOWANCE_SECONDS = 0.5
+
+
+def _explained_by_load(line: str) -> bool:
+    """An asyncio slow-callback line short enough for load on the machine to explain."""
+    match = ALLOWED_EVERYWHERE.search(line)
+    return bool(match) and float(match["seconds"]) <= SLOW_CALLBACK_ALLOWANCE_SECONDS
+
 
 # Runs the script as ``python script.py`` would, and keeps its module globals.
 RUN_AS_SCRIPT = Path(__file__).resolve().parent / "run_as_script.py"
@@ -102,7 +117,7 @@ class ExampleRun:
             line
             for line in self.stderr.splitlines()
             if line.strip()
-            and not ALLOWED_EVERYWHERE.search(line)
+            and not _explained_by_load(line)
             and not (allowed and allowed.search(line))
         ]
 

@@ -17,7 +17,6 @@ import pickle
 import sys
 import types
 
-
 # Pickled by reference, not by value: nothing a test could read.
 _NOT_VALUES = (
     types.ModuleType,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+import urllib.request
 from urllib.parse import urljoin
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from conc_examples.webserver import (
     BROKEN,
@@ -22,6 +25,7 @@ from conc_examples.webserver import (
     generate_site,
     make_app,
     serve,
+    serve_in_thread,
 )
 
 ORIGIN = "http://127.0.0.1:8080"
@@ -137,3 +141,70 @@ def test_a_timed_out_request_does_not_hold_up_the_clean_up() -> None:
         return time.perf_counter() - start
 
     assert asyncio.run(main()) < 1.5
+
+
+def test_serve_in_thread_reports_the_real_start_up_error() -> None:
+    def broken_app() -> web.Application:
+        raise ValueError("no such route table")
+
+    with (
+        pytest.raises(RuntimeError, match="did not start") as caught,
+        serve_in_thread(broken_app, timeout=5),
+    ):
+        pass
+    assert isinstance(caught.value.__cause__, ValueError)
+    assert all(t.name != "webserver" for t in threading.enumerate())
+
+
+def test_serve_in_thread_stops_a_server_that_came_up_too_late() -> None:
+    # The start times out while the server is still being built; the stop asked for
+    # then must still end it, and the error raised is the start-up one.
+    def slow_app() -> web.Application:
+        time.sleep(0.3)
+        return make_app()
+
+    with (
+        pytest.raises(RuntimeError, match="did not start"),
+        serve_in_thread(slow_app, timeout=0.05),
+    ):
+        pass
+    deadline = time.monotonic() + 5
+    while any(t.name == "webserver" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the late server was never stopped"
+        time.sleep(0.02)
+
+
+def test_serve_in_thread_serves_and_stops() -> None:
+    with serve_in_thread() as url, urllib.request.urlopen(f"{url}/delay/0", timeout=5) as r:
+        assert r.read() == b"ok"
+    assert all(t.name != "webserver" for t in threading.enumerate())
+
+
+def test_a_start_up_error_is_not_hidden_by_a_loop_that_closed_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The server's loop closes right after the caller looked (is_closed() says no):
+    # stopping it must not raise "Event loop is closed" over the real start-up error.
+    loops = []
+
+    def run_on_a_loop_that_closes_unseen(coro):
+        loop = asyncio.new_event_loop()
+        loop.is_closed = lambda: False
+        loops.append(loop)
+        try:
+            return loop.run_until_complete(coro)
+        finally:
+            loop.close()
+
+    def broken_app() -> web.Application:
+        raise ValueError("no such route table")
+
+    monkeypatch.setattr(asyncio, "run", run_on_a_loop_that_closes_unseen)
+    with (
+        pytest.raises(RuntimeError, match="did not start") as caught,
+        serve_in_thread(broken_app, timeout=5),
+    ):
+        pass
+    assert isinstance(caught.value.__cause__, ValueError)
+    for loop in loops:
+        del loop.is_closed  # it did close: let the loop say so again

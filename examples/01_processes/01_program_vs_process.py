@@ -12,7 +12,8 @@ identity of its own.
 # %%
 # The program
 # -----------
-# Our program is a Python module of a few dozen lines in the ``conc_examples`` package:
+# The program you will run is a Python module of a few dozen lines in the
+# ``conc_examples`` package:
 #
 # .. literalinclude:: /../conc_examples/whoami.py
 #    :lines: 1-
@@ -26,8 +27,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conc_examples.results import record
-
 program = Path(importlib.util.find_spec("conc_examples.whoami").origin)
 print(f"program: conc_examples/{program.name}, {program.stat().st_size:,} bytes on disk")
 
@@ -35,9 +34,10 @@ print(f"program: conc_examples/{program.name}, {program.stat().st_size:,} bytes 
 # Two runs, two processes
 # -----------------------
 # Run the same file twice.  Each run is a new process: the OS gives it a fresh process
-# ID (``pid``).  Both are children of this process, so both report our pid as their
-# parent's (``ppid``).  ``subprocess.run`` waits for the child and captures what it
-# prints, so we can print it here: a child's own output would not reach this page.
+# ID (``pid``).  Both are children of this process, so both report this process's pid
+# as their parent's (``ppid``).  ``subprocess.run`` waits for the child and captures
+# what it prints, so this page can print it: a child's own output would not reach the
+# page.
 
 
 def run_program() -> dict:
@@ -57,10 +57,9 @@ for number, run in enumerate(runs, start=1):
     print(f"run {number}: pid {run['pid']}, parent pid {run['ppid']}")
 
 pids = {run["pid"] for run in runs}
+children_of_ours = all(run["ppid"] == os.getpid() for run in runs)
 print(f"same program, {len(pids)} different processes")
-print("both children of this process:", all(run["ppid"] == os.getpid() for run in runs))
-record("distinct_pids", len(pids))
-record("children_of_parent", all(run["ppid"] == os.getpid() for run in runs))
+print(f"both children of this process: {children_of_ours}")
 
 # %%
 # The pids above change every time this page is built: they are whatever the OS had
@@ -80,8 +79,8 @@ if peak is None:
 else:
     print(f"program on disk:      {size:>12,} bytes")
     print(f"process in memory:    {peak:>12,} bytes (peak resident)")
-    print(f"the process is {peak / size:,.0f} times the size of its program")
-    record("memory_over_program", peak / size)
+    memory_over_program = peak / size
+    print(f"the process is {memory_over_program:,.0f} times the size of its program")
 
 # %%
 # Take-away: a program is a file; a process is a running instance of it, with an

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 from conc_examples.machine import usable_cpus
-from conc_examples.results import record
 from conc_examples.workloads import calibrate, cpu_bound
 
 print(f"process ID         os.getpid()  = {os.getpid()}")
@@ -87,8 +86,8 @@ if hasattr(os, "sched_setaffinity"):
         check=True,
         timeout=30,
     ).stdout.split()
-    print(f"pinned child: cpu_count() = {pinned[0]}, usable = {pinned[1]}")
-    record("pinned_child_usable", int(pinned[1]))
+    pinned_usable = int(pinned[1])
+    print(f"pinned child: cpu_count() = {pinned[0]}, usable = {pinned_usable}")
 print(f"this process may use {usable_cpus()} CPUs")
 
 # %%
@@ -113,8 +112,6 @@ computing = cpu_and_wall(lambda: cpu_bound(work))
 sleeping = cpu_and_wall(lambda: time.sleep(0.2))
 for label, (cpu, wall) in [("computing", computing), ("sleeping", sleeping)]:
     print(f"{label:<10} wall {wall:.2f} s, CPU {cpu:.2f} s")
-record("cpu_while_computing", computing[0])
-record("cpu_while_sleeping", sleeping[0])
 
 # %%
 # The :mod:`resource` module (POSIX) reports more: peak memory, and the same counts for

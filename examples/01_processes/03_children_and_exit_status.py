@@ -2,18 +2,22 @@
 Starting a child and reading its exit status
 ============================================
 
-A process can start other processes: its *children*.  The parent learns how a child
-ended from its *exit status*: 0 for success, another number the child chose for
-failure, or (on POSIX) a negative number naming the signal that killed it.  This page
-starts children two ways: another program with :mod:`subprocess`, and a Python
-function with :mod:`multiprocessing`.
+A process can start other processes: its *children*.  You learn how a child ended from
+its *exit status*: 0 for success, another number the child chose for failure, or (on
+POSIX) a negative number naming the signal that killed it.  On this page you start
+children two ways: another program with :mod:`subprocess`, and a Python function with
+:mod:`multiprocessing`.
 """
 
 # %%
 # Another program: :mod:`subprocess`
 # -----------------------------------
-# The child is a fresh Python interpreter running one line of code.  It chooses its
-# exit status with :func:`sys.exit`; the parent reads it from ``returncode``.
+# The child is a fresh Python interpreter running one line of code.  It chooses its exit
+# status with :func:`sys.exit`; you read it from ``returncode``.
+#
+# Everything on this page that starts a process sits under ``if __name__ ==
+# "__main__":``.  Why that matters is the last section's story; for now, read each block
+# as "run this only when the file is run as a program".
 
 import multiprocessing
 import os
@@ -23,13 +27,14 @@ import subprocess
 import sys
 
 from conc_examples.machine import start_method
-from conc_examples.results import record
 from conc_examples.workloads import report_whoami
 
-for code in ["pass", "import sys; sys.exit(3)"]:
-    child = subprocess.run([sys.executable, "-c", code], timeout=30)
-    print(f"child running {code!r:<26} exited with status {child.returncode}")
-    record(f"exit_status[{code}]", child.returncode)
+if __name__ == "__main__":
+    exit_status = {}
+    for code in ["pass", "import sys; sys.exit(3)"]:
+        child = subprocess.run([sys.executable, "-c", code], timeout=30)
+        exit_status[code] = child.returncode
+        print(f"child running {code!r:<26} exited with status {child.returncode}")
 
 # %%
 # A child that would run forever can be stopped.  :meth:`~subprocess.Popen.terminate`
@@ -37,23 +42,43 @@ for code in ["pass", "import sys; sys.exit(3)"]:
 # status, so no zombie is left behind.  A negative status means "killed by that signal"
 # (POSIX).  Windows has no signals: ``terminate()`` ends the child with status 1.
 
-forever = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-forever.terminate()
-status = forever.wait(timeout=30)
-if status < 0:
-    print(f"terminated child: status {status} = killed by {signal.Signals(-status).name}")
-else:
-    print(f"terminated child: status {status}")
-record("terminated_status", status)
+if __name__ == "__main__":
+    forever = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    forever.terminate()
+    terminated_status = forever.wait(timeout=30)
+    if terminated_status < 0:
+        name = signal.Signals(-terminated_status).name
+        print(f"terminated child: status {terminated_status} = killed by {name}")
+    else:
+        print(f"terminated child: status {terminated_status}")
+
+# %%
+# Minus the signal, or 128 plus it
+# --------------------------------
+# The minus sign is Python's convention, not the operating system's.  A shell reports
+# the same death as 128 plus the signal's number: 143 for ``SIGTERM``.  Ask ``sh``:
+
+if __name__ == "__main__" and os.name == "posix":
+    suicide = (
+        f"{sys.executable} -c 'import os, signal; os.kill(os.getpid(), signal.SIGTERM)'"
+    )
+    shell = subprocess.run(
+        ["sh", "-c", f"{suicide}; echo $?"], capture_output=True, text=True, timeout=30
+    )
+    shell_status = int(shell.stdout)
+    print(f"the same death in a shell: $? = {shell_status} (128 + {signal.SIGTERM.value})")
 
 # %%
 # A Python function: :mod:`multiprocessing`
 # -----------------------------------------
-# :class:`multiprocessing.Process` runs a function in a child process.  A process has
-# no return value, and what a child prints goes to the terminal, not to us (nor to this
+# :class:`multiprocessing.Process` runs a function in a child process.  A process has no
+# return value, and what a child prints goes to the terminal, not to you (nor to this
 # page), so the child sends its report back over a :class:`multiprocessing.Queue`.
-# The function lives in an importable module, because with the ``spawn`` and
-# ``forkserver`` start methods the child imports it afresh:
+#
+# The function lives in an importable module.  With the ``spawn`` and ``forkserver``
+# start methods the child imports what it runs afresh: a function defined in your
+# script is found when you run ``python script.py`` (the child re-imports the script),
+# but not from Jupyter, the REPL, or the build of this page.
 #
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: report_whoami
@@ -61,8 +86,12 @@ record("terminated_status", status)
 # .. literalinclude:: /../conc_examples/workloads.py
 #    :pyobject: whoami
 #
-# The ``if __name__ == "__main__":`` guard keeps a ``spawn`` child, which imports this
-# script as a module, from starting children of its own.
+# Here is why the guard matters.  A ``spawn`` child starts a new interpreter and
+# imports this script as a module (named ``__mp_main__``) to find what it needs.
+# Without the guard, that import would run the whole page again inside each child: the
+# :mod:`subprocess` children would start again, and the new ``Process`` would stop
+# with a :exc:`RuntimeError` about the "bootstrapping phase".  With the guard, the
+# import only defines names.
 
 if __name__ == "__main__":
     results = multiprocessing.Queue()
@@ -76,37 +105,37 @@ if __name__ == "__main__":
         child.join(timeout=30)
     results.close()
     results.join_thread()
+    mp_child_exitcode = child.exitcode
 
     print(f"start method: {start_method()}")
     print(f"parent: pid {os.getpid()}")
     print(f"child:  pid {report['pid']}, name {report['name']!r}, ppid {report['ppid']}")
-    print(f"child exit status: {child.exitcode}")
-    record("mp_child_pid_differs", report["pid"] != os.getpid())
-    record("mp_child_name", report["name"])
-    record("mp_child_exitcode", child.exitcode)
+    print(f"child exit status: {mp_child_exitcode}")
 
 # %%
-# Under ``fork`` and ``spawn`` the child's parent is this process.  Under
-# ``forkserver`` it is not: a *fork server* process, started on first use, forks every
-# child, so the child's ``ppid`` is the fork server's pid.
+# Under ``fork`` and ``spawn`` the child's parent is this process.  Under ``forkserver``
+# it is not: a *fork server* process, started on first use, forks every child, so the
+# child's ``ppid`` is the fork server's pid.
 #
-# The exit status of a :class:`~multiprocessing.Process` works like ``returncode``:
-# here the function returned normally, so it is 0.  A child that calls ``sys.exit(3)``
-# has ``exitcode`` 3, and one killed by a signal has minus the signal's number.
+# The exit status of a :class:`~multiprocessing.Process` works like ``returncode``: here
+# the function returned normally, so it is 0.  A child that calls ``sys.exit(3)`` has
+# ``exitcode`` 3, and one killed by a signal has minus the signal's number.
 
 if __name__ == "__main__":
     endings = {
         "sys.exit(3)": (sys.exit, (3,)),
         "signal.raise_signal(SIGTERM)": (signal.raise_signal, (signal.SIGTERM,)),
     }
+    mp_exitcode = {}
     for label, (target, args) in endings.items():
         child = multiprocessing.Process(target=target, args=args)
         child.start()
         child.join(timeout=30)
+        mp_exitcode[label] = child.exitcode
         print(f"child calling {label:<28} exitcode {child.exitcode}")
-        record(f"mp_exitcode[{target.__name__}]", child.exitcode)
 
 # %%
-# Take-away: a parent learns how each child ended from its exit status, and must wait
-# for (join) every child it starts.  Output the reader should see is sent back by the
-# child and printed by the parent.
+# Take-away: you learn how each child ended from its exit status (above: 0, 3, and -15
+# for the child killed by ``SIGTERM``, which a shell shows as 143), and you wait for
+# (join) every child you start.  Output you want to see is sent back by the child and
+# printed by the parent.

@@ -4,15 +4,15 @@ Run a command and read its output
 
 :func:`subprocess.run` starts a program as a :term:`child process`, waits for it to
 end, and hands back a :class:`~subprocess.CompletedProcess`: the arguments, the
-:term:`exit status` and, if asked for, what the child printed.  This page runs a few
-commands, then shows what goes wrong (a program that does not exist, a program that
+:term:`exit status` and, if asked for, what the child printed.  On this page you run a
+few commands, then see what goes wrong (a program that does not exist, a program that
 fails) and how to handle each without a surprise traceback.
 """
 
 # %%
 # Capture what the child prints
 # -----------------------------
-# Without ``capture_output=True`` the child writes straight to our terminal (and
+# Without ``capture_output=True`` the child writes straight to your terminal (and
 # nothing reaches this page).  With it, the parent gets ``stdout`` and ``stderr``;
 # ``text=True`` decodes them to :class:`str`.  ``check=True`` turns a non-zero exit
 # into an exception, and ``timeout`` bounds the wait.  The arguments are a list: the
@@ -24,8 +24,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from conc_examples.results import record
-
 done = subprocess.run(
     [sys.executable, "--version"], capture_output=True, text=True, check=True, timeout=30
 )
@@ -36,7 +34,7 @@ print(f"stdout:     {done.stdout!r}")
 # %%
 # :func:`subprocess.check_output` is the short form when only stdout matters: it
 # returns it, and raises if the child fails.  ``date`` exists on Linux and macOS, but
-# not as a program on Windows, so we ask :func:`shutil.which` first.
+# not as a program on Windows, so ask :func:`shutil.which` first.
 
 if shutil.which("date"):
     today = subprocess.check_output(["date", "+%A %d %B %Y"], text=True, timeout=30)
@@ -45,27 +43,35 @@ else:
     print("no 'date' program on this system")
 
 # %%
+# Shell shortcuts: ``getoutput`` and ``getstatusoutput``
+# -------------------------------------------------------
 # :func:`subprocess.getoutput` and :func:`subprocess.getstatusoutput` are older
-# conveniences that hand one *string* to the shell, merge stderr into stdout and
-# never raise.  They are fine for a quick look in an interactive session; in a
-# program, prefer :func:`subprocess.run` with a list (the :doc:`safety page
-# <06_safe_arguments>` shows why).  The status tells success from failure:
+# conveniences.  They hand one *string* to the shell (``/bin/sh``, or ``cmd.exe`` on
+# Windows), merge stderr into stdout, strip the last newline, and never raise.  That is
+# fine for a quick look in an interactive session: ``getoutput('date')`` is the shortest
+# way to ask the time of the system.  In a program, prefer :func:`subprocess.run` with a
+# list (the :doc:`safety page <08_safe_arguments>` shows why).  Only the status tells
+# success from failure:
 
-status, output = subprocess.getstatusoutput("echo from the shell; exit 3")
-print(f"getstatusoutput -> status {status}, output {output!r}")
+if shutil.which("date"):
+    print(f"getoutput('date') -> {subprocess.getoutput('date')!r}")
+shell_status, shell_output = subprocess.getstatusoutput("echo from the shell; exit 3")
+print(f"getstatusoutput -> status {shell_status}, output {shell_output!r}")
 
 # %%
 # A program that does not exist
 # -----------------------------
-# If the program cannot be found, no child is started at all, so there is no exit
-# status to read: :func:`subprocess.run` raises :exc:`FileNotFoundError` in the
-# parent.  Catch it where you can say something useful.
+# If the program cannot be found, there is no exit status to read.  On POSIX the child
+# *is* created (a fork), but its ``exec`` of the program fails; the child reports the
+# error back to the parent through a pipe and dies, and :func:`subprocess.run` raises
+# :exc:`FileNotFoundError` in the parent.  (Windows finds no program and creates no
+# process.)  Catch it where you can say something useful.
 
 try:
     subprocess.run(["no-such-program-here", "--help"], capture_output=True, timeout=30)
 except FileNotFoundError as error:
+    missing_program_error = error
     print(f"{type(error).__name__}: {error.strerror}: {error.filename!r}")
-    record("missing_program_error", type(error).__name__)
 
 # %%
 # A program that fails
@@ -87,18 +93,16 @@ with tempfile.TemporaryDirectory() as folder:
             timeout=30,
         )
     except subprocess.CalledProcessError as error:
+        failing_program_error = error
         print(f"{type(error).__name__}: exit status {error.returncode}")
         print(f"its stderr: {error.stderr.strip().replace(folder, '<tmp>')}")
-        record("failing_program_error", type(error).__name__)
-        record("failing_program_returncode", error.returncode)
-        record("failing_program_stderr", error.stderr)
 
 # %%
 # Handling both in one place
 # --------------------------
 # A program that runs other programs usually wants one answer per command: the
 # output, or a one-line reason it did not come.  The three exceptions to expect are
-# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`05_timeouts_and_killing`).
+# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`06_timeouts`).
 
 
 def output_or_reason(args: list[str]) -> str:

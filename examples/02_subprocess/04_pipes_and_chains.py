@@ -5,18 +5,17 @@ Pipes: feeding children and chaining them
 A :term:`pipe` connects one process's output to another's input.  With
 :mod:`subprocess` the parent can write bytes to a child's standard input, read its
 standard output, and connect one child's output to the next child's input, as the
-shell does with ``a | b``.  This page encrypts documents with ``openssl``, checks them
-with pipelines of two children (several running at once), and then shows the classic
-way to hang a parent with a pipe, and the call that avoids it.
+shell does with ``a | b``.  On this page you encrypt documents with ``openssl`` and
+check them with pipelines of two children, several running at once.
 """
 
 # %%
 # The tools, and a fallback
 # -------------------------
 # ``openssl`` and a SHA-256 program exist on most Linux and macOS systems, but not
-# everywhere (macOS has ``shasum -a 256`` rather than ``sha256sum``).  So the page
-# looks for them with :func:`shutil.which`, and falls back to Python children that do
-# a comparable job (compress instead of encrypt) rather than crash.
+# everywhere (macOS has ``shasum -a 256`` rather than ``sha256sum``).  So look for them
+# with :func:`shutil.which`, and fall back to Python children that do a comparable job
+# (compress instead of encrypt) rather than crash.
 #
 # The password reaches ``openssl`` through an environment variable
 # (``-pass env:NAME``), never as an argument: every user of the machine can read the
@@ -32,9 +31,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from conc_examples.child_programs import command
-from conc_examples.results import record
 
 PASSWORD_VARIABLE = "CONC_EXAMPLES_PASSWORD"
 child_env = {**os.environ, PASSWORD_VARIABLE: secrets.token_urlsafe(16)}
@@ -79,8 +75,8 @@ print(f"hash with:    {' '.join(hasher)}")
 # -----------------------------
 # ``input=`` hands bytes to the child's stdin (and closes it, so the child sees the
 # end); ``capture_output=True`` collects its stdout.  :func:`subprocess.run` does both
-# at the same time, which matters, as the last section shows.  Each document is
-# 1 MiB of random bytes; its encrypted copy goes to a temporary file.
+# at the same time, which matters, as the :doc:`next page <05_pipe_deadlock>` shows.
+# Each document is 1 MiB of random bytes; its encrypted copy goes to a temporary file.
 
 DOCUMENTS = 4
 workdir = tempfile.TemporaryDirectory()
@@ -115,70 +111,44 @@ for name, plain in documents.items():
 
 started = time.perf_counter()
 chains = {}
-for name, path in encrypted_files.items():
-    with path.open("rb") as source:
-        first = subprocess.Popen(
-            decrypt, stdin=source, stdout=subprocess.PIPE, env=child_env
-        )
-    second = subprocess.Popen(hasher, stdin=first.stdout, stdout=subprocess.PIPE, text=True)
-    first.stdout.close()  # only the second child reads it now
-    chains[name] = (first, second)
-
 matches = {}
-for name, (first, second) in chains.items():
-    output, _ = second.communicate(timeout=30)
-    statuses = (first.wait(timeout=30), second.returncode)
-    digest = output.split()[0]
-    matches[name] = digest == hashlib.sha256(documents[name]).hexdigest()
-    print(f"{name}: {digest[:16]}...  exit statuses {statuses}, matches: {matches[name]}")
+try:
+    for name, path in encrypted_files.items():
+        with path.open("rb") as source:
+            first = subprocess.Popen(
+                decrypt, stdin=source, stdout=subprocess.PIPE, env=child_env
+            )
+        chains[name] = first, None
+        second = subprocess.Popen(
+            hasher, stdin=first.stdout, stdout=subprocess.PIPE, text=True
+        )
+        first.stdout.close()  # only the second child reads it now
+        chains[name] = first, second
+
+    for name, (first, second) in chains.items():
+        output, _ = second.communicate(timeout=30)
+        statuses = (first.wait(timeout=30), second.returncode)
+        digest = output.split()[0]
+        matches[name] = digest == hashlib.sha256(documents[name]).hexdigest()
+        print(
+            f"{name}: {digest[:16]}...  exit statuses {statuses}, matches: {matches[name]}"
+        )
+finally:
+    for child in (c for pair in chains.values() for c in pair if c is not None):
+        if child.poll() is None:
+            child.kill()  # a timeout or an error above: stop the rest too
+        child.wait()
+        if child.stdout:
+            child.stdout.close()
+    workdir.cleanup()
 print(f"{DOCUMENTS} chains of 2 children finished in {time.perf_counter() - started:.2f} s")
-workdir.cleanup()
-record("chains_match", all(matches.values()))
 
 # %%
-# The classic deadlock: ``wait()`` with a full pipe
-# -------------------------------------------------
-# A pipe holds only a limited number of bytes (64 KiB by default on Linux).  A child
-# that writes more blocks until someone reads.  A parent that calls
-# :meth:`~subprocess.Popen.wait` before reading waits for the child to exit, while the
-# child waits for the parent to read: a :term:`deadlock`, forever.  Here the child is
-# told to write 1 MiB, and the wait is bounded so that the page does not hang:
+# The ``try``/``finally`` matters as soon as there are several children.  If one
+# ``communicate`` times out, or a digest cannot be parsed, the error leaves the loop
+# while the other chains still run: the ``finally`` kills whatever is still running and
+# waits for every child, so none is left behind, running or as a zombie.
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
-#    :pyobject: flood
-#
-# After the timeout the child is killed and collected, and only then is the pipe read:
-# what it holds is what the child had managed to write when it got stuck.
-
-FLOOD = 2**20
-with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
-    try:
-        child.wait(timeout=0.5)
-        deadlocked = False
-    except subprocess.TimeoutExpired:
-        deadlocked = True
-        print("wait() timed out: the child is stuck writing into a full pipe")
-        child.kill()
-        child.wait(timeout=30)  # dead before we read, so it cannot write any more
-    stuck_in_pipe, _ = child.communicate(timeout=30)
-print(f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; status {child.returncode}")
-record("wait_deadlocked", deadlocked)
-record("pipe_held_bytes", len(stuck_in_pipe))
-
-# %%
-# The fix is to read while waiting: :meth:`~subprocess.Popen.communicate` (and
-# :func:`subprocess.run`, which uses it) reads stdout and stderr and writes stdin
-# together until the child exits, so no pipe ever stays full.
-
-with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
-    received, _ = child.communicate(timeout=30)
-print(
-    f"communicate() received all {len(received):,} bytes; child status {child.returncode}"
-)
-record("communicate_bytes", len(received))
-record("communicate_status", child.returncode)
-
-# %%
-# Take-away: connect children with pipes as a shell would (above, every chain's digest
-# matched the original document), and read while you wait: ``wait()`` on a child with
-# unread output hung until the timeout, ``communicate()`` took all 1 MiB at once.
+# Take-away: connect children with pipes as a shell would, start all the chains before
+# you wait for any, and collect every child whatever happens.  Above, every chain's
+# digest matched the original document.

@@ -3,8 +3,8 @@ Starting, naming and joining threads
 ====================================
 
 A :class:`threading.Thread` runs a function alongside the rest of the program, inside
-the same :term:`process`.  This page starts a few, shows what each thread knows about
-itself, waits for them with :meth:`~threading.Thread.join`, and then shows the one
+the same :term:`process`.  On this page you start a few, see what each thread knows
+about itself, wait for them with :meth:`~threading.Thread.join`, and then watch the one
 choice that decides what happens to a thread when the program ends: *daemon* or not.
 """
 
@@ -22,8 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-
-from conc_examples.results import record
 
 seen: list[dict[str, object]] = []
 
@@ -52,11 +50,9 @@ for worker in workers:
 
 for entry in seen:
     print(f"{entry['name']}: ident {entry['ident']}, OS thread id {entry['native_id']}")
-print(f"threads after join: {[t.name for t in threading.enumerate()]}")
+after_join = [t.name for t in threading.enumerate()]
+print(f"threads after join: {after_join}")
 print(f"this code runs in: {threading.current_thread().name}")
-record("threads_while_running", len(running))
-record("distinct_native_ids", len({entry["native_id"] for entry in seen}))
-record("threads_after_join", threading.active_count())
 
 # %%
 # ``ident`` is Python's number for the thread; ``native_id`` is the operating system's:
@@ -68,8 +64,9 @@ record("threads_after_join", threading.active_count())
 # When the main thread reaches the end of the program, Python *waits* for every
 # non-daemon thread to finish before it exits.  A :term:`daemon thread` is not waited
 # for: it is stopped wherever it is, without running its ``finally`` blocks or
-# flushing what it meant to write.  To watch that, we need a program that really
-# exits, so a child Python process runs the code below, and we print what it wrote.
+# flushing what it meant to write.  To watch that, you need a program that really
+# exits, so a child Python process runs the code below, and this page prints what it
+# wrote.
 
 CHILD = """
 import threading, time
@@ -90,8 +87,6 @@ child = subprocess.run(
 elapsed = time.perf_counter() - start
 print(child.stdout, end="")
 print(f"the child exited with status {child.returncode} after {elapsed:.2f} s")
-record("child_lines", child.stdout.splitlines())
-record("child_seconds", elapsed)
 
 # %%
 # The main thread's last line came first, yet the program went on until the non-daemon
@@ -99,7 +94,8 @@ record("child_seconds", elapsed)
 # ended 5 s before it would have printed it.  Use a daemon thread only for work that
 # may be cut off at any point (a heartbeat, a cache refresher); anything that writes
 # files or talks to a server needs a non-daemon thread and a way to ask it to stop
-# (see the :class:`~threading.Event` on the coordination page).
+# (see the :class:`~threading.Event` on the :doc:`events page <05_events_and_barriers>`).
 #
 # Take-away: ``start()`` runs a thread, ``join(timeout)`` waits for it; at exit Python
-# waits for non-daemon threads and silently kills daemon ones.
+# waits for non-daemon threads (above, the child ran on for the 0.3 s thread) and
+# silently kills daemon ones (the 5 s thread never printed).

@@ -115,7 +115,7 @@ show()
 # the next chapters show process pools and :mod:`asyncio`, which waits on thousands of
 # sockets with one thread.  A client object that is not thread-safe (a session, a
 # connection) belongs to one thread: see :ref:`the thread-local page
-# <sphx_glr_chapters_03_threading_05_thread_local_data.py>`.
+# <sphx_glr_chapters_03_threading_07_thread_local_data.py>`.
 #
 # Take-away: for I/O-bound work, threads overlap the waits: twenty 0.1 s requests on
 # twenty threads took about one delay instead of twenty.

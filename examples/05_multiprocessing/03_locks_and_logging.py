@@ -4,9 +4,10 @@ Locks and logging across processes
 
 Processes share nothing in memory, but they do share the outside world: a terminal, a
 file, a log.  Writes from several processes to one file interleave unless the processes
-agree who writes when.  This page shows the mix-up, fixes it with a
-:class:`multiprocessing.Lock`, then turns to logging: the library's own logger, and the
-robust pattern where children send log records to the parent, which alone writes them.
+agree who writes when.  You will see two children tear each other's lines apart, a
+:class:`multiprocessing.Lock` keep them whole, and then the same question for logs: the
+library's own logger, and children that send their records to the parent, which alone
+writes them.
 """
 
 # %%
@@ -32,7 +33,6 @@ from conc_examples.mp_workers import (
     log_with_library_logger,
     write_lines_in_pieces,
 )
-from conc_examples.results import record
 
 WRITERS = 2
 LINES = 40
@@ -63,7 +63,6 @@ if __name__ == "__main__":
         lines = write_together(work / f"{label}.txt", lock)
         torn[label] = [line for line in lines if not WHOLE_LINE.fullmatch(line)]
         print(f"{label}: {len(lines)} lines, {len(torn[label])} torn")
-        record(f"torn[{label}]", len(torn[label]))
     print("torn lines look like this:")
     for line in torn["without a lock"][:3]:
         print("   ", line)
@@ -94,7 +93,6 @@ if __name__ == "__main__":
     child.join(timeout=30)
     library_lines = library_log.read_text(encoding="utf-8").splitlines()
     print(*library_lines, sep="\n")
-    record("library_log", library_lines)
 
 # %%
 # Each line says its level and which process wrote it, and the last two come from
@@ -136,14 +134,6 @@ if __name__ == "__main__":
     log_queue.join_thread()
     queued_lines = one_log.read_text(encoding="utf-8").splitlines()
     print(*queued_lines, sep="\n")
-    record("queued_log_lines", len(queued_lines))
-    record(
-        "queued_log_whole",
-        all(
-            re.fullmatch(r"worker-(\d) +worker \1 finished task \d", line)
-            for line in queued_lines
-        ),
-    )
     folder.cleanup()
 
 # %%

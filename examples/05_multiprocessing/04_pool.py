@@ -5,9 +5,10 @@ Pool: hand out work to a few processes
 Starting a process per task costs a start-up each time (see
 :doc:`02_start_methods`).  A :class:`multiprocessing.pool.Pool` starts a few worker
 processes once and feeds them tasks: the arguments go to a worker
-:term:`pickled <pickling>`, the return value comes back the same way.  This page tours
-its methods, shows how an exception in a worker reaches the parent, and measures the
-one setting that decides whether a pool helps with many tiny tasks: ``chunksize``.
+:term:`pickled <pickling>`, the return value comes back the same way.  You will use
+its methods, catch a worker's exception in the parent, meet what cannot be sent at all,
+and measure the setting that decides whether a pool helps with many tiny tasks:
+``chunksize``.
 """
 
 # %%
@@ -26,51 +27,46 @@ one setting that decides whether a pool helps with many tiny tasks: ``chunksize`
 
 import multiprocessing
 
-from conc_examples.machine import start_method, usable_cpus
+from conc_examples.machine import usable_cpus
 from conc_examples.mp_workers import reciprocal, sleep_and_return, square
-from conc_examples.results import record
-from conc_examples.timing import measure
 
 if __name__ == "__main__":
     workers = min(usable_cpus(), 4)
-    print(f"a pool of {workers} workers, start method {start_method()}")
     pool = multiprocessing.Pool(processes=workers)
 
-    squares = pool.map(square, range(10))
+    squares = pool.map_async(square, range(10)).get(timeout=30)
     print(f"map(square, range(10))           -> {squares}")
-    record("map", squares)
 
     delays = [0.4, 0.05, 0.2]
     finished = pool.imap_unordered(sleep_and_return, delays)
     completion_order = [finished.next(timeout=30) for _ in delays]
     print(f"imap_unordered(sleep, {delays}) -> {completion_order}")
-    record("imap_unordered", completion_order)
 
-    powers = pool.starmap(pow, [(2, 10), (3, 4), (10, 3)])
+    powers = pool.starmap_async(pow, [(2, 10), (3, 4), (10, 3)]).get(timeout=30)
     print(f"starmap(pow, [(2, 10), (3, 4), (10, 3)]) -> {powers}")
-    record("starmap", powers)
 
 # %%
 # The 0.05 s task came back first and the 0.4 s one last, although it was sent first.
-# ``starmap`` unpacks each tuple into arguments.
+# ``starmap`` unpacks each tuple into arguments.  Plain ``map`` and ``starmap`` wait with
+# no time limit, so here each is called as ``map_async(...).get(timeout=30)``: the same
+# call, bounded.
 #
 # ``apply_async`` and a timeout
 # -----------------------------
 # ``apply_async`` sends one call and returns an
 # :class:`~multiprocessing.pool.AsyncResult` at once.  ``get(timeout=...)`` waits at
 # most that long: if the result is not there yet it raises
-# :exc:`multiprocessing.TimeoutError`, and the task keeps running, so we can wait again.
+# :exc:`multiprocessing.TimeoutError`, and the task keeps running, so you can wait again.
 
 if __name__ == "__main__":
     pending = pool.apply_async(sleep_and_return, (0.5,))
     try:
         pending.get(timeout=0.1)
-    except multiprocessing.TimeoutError:
-        print(f"get(timeout=0.1): TimeoutError, ready() is {pending.ready()}")
-        record("timed_out", True)
+    except multiprocessing.TimeoutError as exc:
+        first_wait = type(exc).__name__
+        print(f"get(timeout=0.1): {first_wait}, ready() is {pending.ready()}")
     result = pending.get(timeout=30)
     print(f"get(timeout=30):  {result}, ready() is {pending.ready()}")
-    record("apply_async", result)
 
 # %%
 # An exception in a worker is raised in the parent
@@ -84,63 +80,97 @@ if __name__ == "__main__":
 
 if __name__ == "__main__":
     try:
-        pool.map(reciprocal, [1, 2, 0, 4])
+        pool.map_async(reciprocal, [1, 2, 0, 4]).get(timeout=30)
     except ZeroDivisionError as exc:
-        remote = str(exc.__cause__).splitlines()
+        caught, remote_traceback = type(exc).__name__, str(exc.__cause__)
+        remote = remote_traceback.splitlines()
         at = next(i for i, line in enumerate(remote) if "in reciprocal" in line)
-        print(f"the parent caught {type(exc).__name__}: {exc}")
+        print(f"the parent caught {caught}: {exc}")
         print("its __cause__ holds the worker's traceback, which ends:")
         print(*remote[at:-1], sep="\n")
-        record("worker_exception", type(exc).__name__)
-        record("remote_traceback", "return 1 / x" in str(exc.__cause__))
 
 # %%
 # The whole ``map`` fails: the results of the other three inputs are lost.  To keep
 # them, catch the exception inside the task, or send tasks one by one with
 # ``apply_async``.
 #
+# What cannot be sent: lambdas and closures
+# -----------------------------------------
+# The pool :term:`pickles <pickling>` the function with every task, under every start
+# method.  A function pickles as its importable name (module + qualified name), so a
+# ``lambda`` (no name) and a closure (a local name) cannot be sent.  Call
+# :func:`pickle.dumps` yourself, as the pool would:
+
+import pickle
+from functools import partial
+from operator import mul
+
+
+def make_multiplier(factor: int):
+    def multiply(x: int) -> int:
+        return factor * x
+
+    return multiply
+
+
+if __name__ == "__main__":
+    unpicklable = {}
+    for label, func in {
+        "a lambda": lambda x: 3 * x,
+        "a closure": make_multiplier(3),
+    }.items():
+        try:
+            pickle.dumps(func)
+        except (pickle.PicklingError, AttributeError) as exc:
+            unpicklable[label] = type(exc).__name__
+            print(f"{label}: {type(exc).__name__}: {exc}")
+    triple = partial(mul, 3)
+    partial_result = pool.apply_async(triple, (14,)).get(timeout=30)
+    print(f"partial(mul, 3) pickles, and a worker runs it: {partial_result}")
+
+# %%
+# :func:`functools.partial` of an importable function pickles fine: it is sent as the
+# function's name plus its arguments.  A top-level ``def`` in your script pickles as
+# ``__main__.name``: a worker finds it when the script is a file that it can import
+# (:doc:`02_start_methods`), not in the REPL or a notebook.
+#
 # ``chunksize``: the cost of many tiny tasks
 # ------------------------------------------
 # Every task makes a round trip: pickle, send through a pipe, unpickle, run, and the
-# same for the result.  For ``square`` that overhead dwarfs the work (compare the
-# time with ``chunksize`` 1 below with the time of all the squares in the parent).
-# ``chunksize`` sends tasks in batches, one round trip per batch.  ``map`` picks
+# same for the result.  For ``square`` that overhead dwarfs the work.  ``chunksize``
+# sends tasks in batches, one round trip per batch.  ``map`` picks
 # ``len(inputs) / (4 * workers)`` when not told; ``imap`` and ``imap_unordered``
-# default to 1.
+# default to 1.  One call times ``map`` for each chunksize, in interleaved rounds,
+# beside all the squares done in the parent with no pool (the bars are medians, the
+# whiskers min to max):
 
 if __name__ == "__main__":
     from conc_examples import plotting  # under the guard: spawn children skip matplotlib
+    from conc_examples.pool_costs import IN_THE_PARENT, time_pool_map
 
     tasks = range(2000)
-    in_parent = measure(lambda: list(map(square, tasks)), repeat=3).scaled(1000)
     default_chunk = -(-len(tasks) // (4 * workers))
-    timings = {}
-    for chunksize in [1, 10, 100, default_chunk]:
-        label = f"{chunksize} (default)" if chunksize == default_chunk else str(chunksize)
-        timings[label] = measure(
-            lambda c=chunksize: pool.map(square, tasks, chunksize=c), repeat=3
-        ).scaled(1000)
-        took = timings[label]
-        print(
-            f"chunksize {label:>13}: median {took.median:6.1f} ms"
-            f" (min {took.min:.1f}, max {took.max:.1f})"
-        )
+    timings = time_pool_map(pool, square, tasks, [1, 10, 100, default_chunk])
     pool.close()
     pool.join()
-
-    ratio = timings["1"].median / timings[f"{default_chunk} (default)"].median
-    best = min(timings.values(), key=lambda t: t.median)
-    print(f"the default chunksize is {ratio:.0f}x faster than chunksize=1")
+    in_parent = timings.pop(IN_THE_PARENT)
+    for chunksize, took in timings.items():
+        note = "  (map's default)" if chunksize == str(default_chunk) else ""
+        print(f"chunksize {chunksize:>4}: median {took.median:6.1f} ms{note}")
     print(f"all {len(tasks)} squares in the parent: {in_parent.median:.2f} ms")
-    record("chunksize_speedup", ratio)
-    record("best_chunk_over_parent", best.median / in_parent.median)
-    plotting.bar_chart(
+    chunksize_speedup = timings["1"].median / timings[str(default_chunk)].median
+    best_over_parent = min(t.median for t in timings.values()) / in_parent.median
+    print(f"the default chunksize is {chunksize_speedup:.0f}x faster than chunksize=1")
+    print(f"the best chunksize still takes {best_over_parent:.0f}x the parent's time")
+    title = f"pool.map(square, range({len(tasks)})) by chunksize, {workers} workers"
+    figure = plotting.bar_chart(
         timings,
-        title=f"pool.map(square, range({len(tasks)})) by chunksize, {workers} workers",
+        title=title,
         ideal=in_parent.median,
-        ideal_label="all in the parent",
+        ideal_label=IN_THE_PARENT,
         ylabel="milliseconds",
     )
+    figure.axes[0].set_xlabel("chunksize (tasks per round trip)")
     plotting.show()
 
 # %%
@@ -150,5 +180,5 @@ if __name__ == "__main__":
 # pool helps, and the answer is bigger tasks.
 #
 # Take-away: a pool pays a round trip per task (or per chunk), so keep tasks big or
-# batch them with ``chunksize``; collect results with a timeout, and expect a worker's
-# exception to be raised again where you collect the result.
+# batch them with ``chunksize``; send only what pickles; collect results with a
+# timeout, and expect a worker's exception to be raised again where you collect it.

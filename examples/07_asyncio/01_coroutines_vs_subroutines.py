@@ -21,8 +21,6 @@ import re
 import time
 import warnings
 
-from conc_examples.results import record
-
 
 def add_numbers(numbers: list[int]) -> int:
     total = 0
@@ -82,8 +80,6 @@ while True:
     resumes += 1
     print(f"suspended after step {resumes}: {steps[-1]!r}; the caller runs now")
 print(f"returned {result} after {resumes} suspensions")
-record("manual_resumes", resumes)
-record("manual_result", result)
 
 # %%
 # A chain of coroutines on the event loop
@@ -113,21 +109,18 @@ async def two_sums() -> None:
 
 start = time.perf_counter()
 asyncio.run(two_sums())
-elapsed = time.perf_counter() - start
-print(f"two sums with a {SERVER_DELAY} s wait each took {elapsed:.2f} s")
-record("two_sums_seconds", elapsed)
-record("server_delay", SERVER_DELAY)
+two_sums_seconds = time.perf_counter() - start
+print(f"two sums with a {SERVER_DELAY} s wait each took {two_sums_seconds:.2f} s")
 
 # %%
 # The forgotten ``await``
 # -----------------------
 # Leave out the ``await`` and ``add(5, 6)`` builds a coroutine object that nobody
-# drives: its body never runs, and no error is raised where the mistake is.  Python
-# only notices when the object is thrown away, and then it issues a
-# :exc:`RuntimeWarning` "coroutine ... was never awaited".  Usually that warning lands
-# on stderr, long after the mistake; here we catch it with
-# :class:`warnings.catch_warnings` (and :func:`gc.collect`, so that the abandoned
-# object is finalized now) to print it.
+# drives.  Its body never runs, and no error is raised where the mistake is.  Python
+# notices only when the object is thrown away: it issues a :exc:`RuntimeWarning`,
+# "coroutine ... was never awaited", usually on stderr and long after the mistake.
+# Here you catch it with :class:`warnings.catch_warnings` (and :func:`gc.collect`
+# finalizes the abandoned object now) to print it.
 
 
 async def forgetful() -> None:
@@ -135,32 +128,38 @@ async def forgetful() -> None:
     print("  forgetful() went on without the sum")
 
 
-def never_awaited_warnings(debug: bool) -> list[str]:
-    """Run forgetful() and return the text of each "never awaited" warning it caused."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        asyncio.run(forgetful(), debug=debug)
-        gc.collect()
-    return [str(w.message) for w in caught if "was never awaited" in str(w.message)]
-
-
-messages = never_awaited_warnings(debug=False)
-for message in messages:
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    asyncio.run(forgetful())
+    gc.collect()
+never_awaited = [str(w.message) for w in caught if "never awaited" in str(w.message)]
+for message in never_awaited:
     print(f"RuntimeWarning: {message.splitlines()[0]}")
-record("never_awaited", [message.splitlines()[0] for message in messages])
 
 # %%
 # No "add(5, 6) asks the server" line appeared above: the body of ``add`` never ran.
 #
-# The warning names the coroutine but not where the mistake is.  asyncio's *debug
-# mode* (``asyncio.run(..., debug=True)``, ``PYTHONASYNCIODEBUG=1`` or ``python -X
-# dev``) makes every coroutine remember where it was created, and the warning then
-# ends with that place:
+# The warning names the coroutine but not where you made the mistake.  asyncio's
+# *debug mode* makes every coroutine remember where it was created, and the warning
+# then ends with that place.  Turn it on with ``python -X dev``,
+# ``PYTHONASYNCIODEBUG=1``, ``asyncio.run(..., debug=True)``, or from inside, as here,
+# with :meth:`loop.set_debug() <asyncio.loop.set_debug>` (it takes effect at the
+# loop's next turn, hence the ``sleep(0)``).
 
-messages = never_awaited_warnings(debug=True)
-created_in = re.findall(r"line \d+, in (\w+)", messages[0])[-1]
+
+async def forgetful_in_debug_mode() -> None:
+    asyncio.get_running_loop().set_debug(True)
+    await asyncio.sleep(0)
+    await forgetful()
+
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    asyncio.run(forgetful_in_debug_mode())
+    gc.collect()
+debug_warning = next(str(w.message) for w in caught if "never awaited" in str(w.message))
+created_in = re.findall(r"line \d+, in (\w+)", debug_warning)[-1]
 print(f"debug mode: the forgotten coroutine was created in {created_in}()")
-record("never_awaited_created_in", created_in)
 
 # %%
 # Take-away: a coroutine is a function that can pause at ``await`` and resume with its

@@ -22,8 +22,6 @@ import subprocess
 import sys
 import textwrap
 
-from conc_examples.results import record
-
 loops_seen: list[asyncio.AbstractEventLoop] = []
 
 
@@ -35,9 +33,10 @@ async def greet(name: str) -> str:
     return f"hello {name}, from loop number {loops_seen.index(loop) + 1}"
 
 
-print(asyncio.run(greet("first call")))
-print(asyncio.run(greet("second call")))
-record("run_loops", len(loops_seen))
+first_call = asyncio.run(greet("first call"))
+second_call = asyncio.run(greet("second call"))
+print(first_call)
+print(second_call)
 
 # %%
 # The legacy pattern: ``get_event_loop()`` + ``run_until_complete``
@@ -77,8 +76,6 @@ version = f"{sys.version_info.major}.{sys.version_info.minor}"
 print(f"Python {version}: exit status {legacy.returncode}")
 print("stdout:", legacy.stdout.strip() or "<nothing>")
 print("stderr:", textwrap.indent(legacy.stderr.strip(), "  ").strip() or "<nothing>")
-record("legacy_returncode", legacy.returncode)
-record("legacy_warned", "DeprecationWarning" in legacy.stderr)
 
 # %%
 # In this process the question has another answer.  :func:`asyncio.run` sets the
@@ -88,8 +85,8 @@ record("legacy_warned", "DeprecationWarning" in legacy.stderr)
 try:
     asyncio.get_event_loop()
 except RuntimeError as error:
-    print(f"after asyncio.run: RuntimeError: {error}")
-    record("get_event_loop_after_run", str(error))
+    no_current_loop = str(error)
+    print(f"after asyncio.run: RuntimeError: {no_current_loop}")
 
 # %%
 # Inside a coroutine, ask for the loop that is running it with
@@ -107,7 +104,6 @@ with asyncio.Runner() as runner:
     second = runner.run(greet("runner call 2"))
 print(first)
 print(second)
-record("runner_same_loop", first.split()[-1] == second.split()[-1])
 
 # %%
 # "cannot be called from a running event loop"
@@ -124,13 +120,13 @@ async def already_in_a_loop() -> str:
         asyncio.run(refused)
     except RuntimeError as error:
         print(f"RuntimeError: {error}")
-        record("nested_run_error", str(error))
     finally:
         refused.close()
     return await greet("an await instead")
 
 
-print(asyncio.run(already_in_a_loop()))
+answer = asyncio.run(already_in_a_loop())
+print(answer)
 
 # %%
 # The fix is the one in the last line: inside a loop, ``await`` the coroutine (or

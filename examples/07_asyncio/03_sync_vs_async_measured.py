@@ -2,33 +2,29 @@
 Three waits, one after another or all at once
 =============================================
 
-A meeting needs three people, and each takes a while to answer: one wait each.  Asked
-one after another, the waits add up.  Asked all at once, the waits overlap, and the
-whole takes about as long as the longest single wait.  That overlap, on one thread,
-is what :mod:`asyncio` is for: work that spends its time waiting (:term:`I/O-bound`).
+A meeting needs three people, and each takes a while to answer.  Ask them one after
+another and the waits add up; ask them all at once and the waits overlap, so the
+whole takes about as long as one wait.  You will see both on one timeline, then timed.
 """
 
 # %%
 # The same coroutine, two ways
 # ----------------------------
 # ``ask`` stands for a network call: it awaits :func:`asyncio.sleep`, so while it
-# waits the :term:`event loop` is free to run something else.  ``Recorder.span``
+# waits the :term:`event loop` is free to run something else.  ``recorder.span``
 # notes when each ask ran, and in which :term:`task`.
 #
 # Awaited one after another, the three asks run inside the main task, each starting
-# when the previous one has finished.  :func:`asyncio.gather` needs them as tasks,
-# which it can run side by side; we make them ourselves with
-# :func:`asyncio.create_task` only to give them names for the timeline below.
+# when the previous one has finished.  Wrapped in tasks and handed to
+# :func:`asyncio.gather`, they wait side by side (you name the tasks yourself, with
+# :func:`asyncio.create_task`, so that the timeline can label them).
 
 import asyncio
-from dataclasses import replace
 
 from conc_examples import plotting
-from conc_examples.results import record
-from conc_examples.timeline import Recorder, Span
-from conc_examples.timing import measure
+from conc_examples.timeline import Recorder
 
-WAIT = 0.3
+WAIT = 0.15
 PEOPLE = ["alice", "bob", "carol"]
 
 
@@ -49,65 +45,64 @@ async def all_at_once(recorder: Recorder) -> list[str]:
 
 
 # %%
-# Measured
-# --------
-# Each way runs three times, each time in a fresh :func:`asyncio.run`; we keep the
-# answers and the recorded spans of the last run.  The ideal is one wait: three
-# waits that overlap cannot finish before the longest of them.
+# Where the time goes
+# -------------------
+# Run each way once, the second right after the first, and draw what the recorder saw.
+# One task waiting three times draws three bars end to end; three tasks waiting once
+# each draw three bars on top of each other.
 
-last_run: dict[str, tuple[list[str], Recorder]] = {}
-
-
-def run_once(way) -> None:
-    recorder = Recorder()
-    last_run[way.__name__] = asyncio.run(way(recorder)), recorder
+recorder = Recorder()
 
 
-sequential = measure(lambda: run_once(one_after_another), repeat=3, warmup=0)
-together = measure(lambda: run_once(all_at_once), repeat=3, warmup=0)
-for way, (answers, _) in last_run.items():
-    print(f"{way:<17} answers: {answers}")
-print(f"one after another: {sequential}")
-print(f"all at once:       {together}")
-print(f"all at once is {together.speedup_over(sequential):.2f}x faster,")
-print(f"and takes {together.median / WAIT:.2f}x the single wait of {WAIT} s")
-record("sequential_over_wait", sequential.median / WAIT)
-record("together_over_wait", together.median / WAIT)
-record("speedup", together.speedup_over(sequential))
+async def both_ways() -> dict[str, list[str]]:
+    return {
+        "one after another": await one_after_another(recorder),
+        "all at once": await all_at_once(recorder),
+    }
 
-plotting.bar_chart(
-    {"one after another": sequential, "all at once (gather)": together},
-    title=f"Three waits of {WAIT} s",
-    ideal=WAIT,
-    ideal_label="one wait",
-)
+
+answers = asyncio.run(both_ways())
+for way, said in answers.items():
+    print(f"{way:<17} answers: {said}")
+spans = recorder.spans
+for span in spans:
+    print(f"{span.worker:<31} {span.task:<10} {span.duration:.3f} s")
+plotting.timeline_chart(spans, title="One task waiting three times, then three")
 
 # %%
 # Both ways give the same answers in the same order: :func:`asyncio.gather` returns
 # results in the order of its arguments, whichever task finishes first.
 #
-# Where the time goes
-# -------------------
-# The timeline of the last run of each way, each drawn from its own start.  One task
-# waiting three times draws three bars end to end; three tasks waiting once each draw
-# three bars on top of each other.
+# Measured
+# --------
+# Each way runs three times; the chart shows the median with min-max whiskers.  The
+# ideal is one wait: three waits that overlap cannot finish before the longest.
+
+from conc_examples.timing import Timing, measure_async
 
 
-def from_zero(spans: list[Span]) -> list[Span]:
-    origin = min(span.start for span in spans)
-    return [
-        replace(span, start=span.start - origin, end=span.end - origin) for span in spans
-    ]
+async def time_both_ways() -> dict[str, Timing]:
+    return {
+        "one after another": await measure_async(
+            lambda: one_after_another(Recorder()), repeat=3, warmup=0
+        ),
+        "all at once (gather)": await measure_async(
+            lambda: all_at_once(Recorder()), repeat=3, warmup=0
+        ),
+    }
 
 
-spans = [span for _, recorder in last_run.values() for span in from_zero(recorder.spans)]
-for span in spans:
-    print(f"{span.worker:<31} {span.task:<10} {span.duration:.3f} s")
-record("timeline_workers", sorted({span.worker for span in spans}))
-plotting.timeline_chart(spans, title="One task waiting three times vs three tasks")
+timings = asyncio.run(time_both_ways())
+sequential, together = timings.values()
+for way, timing in timings.items():
+    print(f"{way:<21} {timing}, {timing.median / WAIT:.2f}x one wait")
+print(f"all at once is {together.speedup_over(sequential):.2f}x faster")
+plotting.bar_chart(
+    timings, title=f"Three waits of {WAIT} s", ideal=WAIT, ideal_label="a wait"
+)
 plotting.show()
 
 # %%
-# Take-away: three waits of 0.3 s take about three waits one after another and about
-# one wait gathered together (the ratios are printed above).  Concurrency made no
-# single wait shorter; it let the waits overlap.
+# Take-away: three waits of 0.15 s took about three waits one after another and about
+# one wait gathered (the ratios printed above).  Concurrency made no single wait
+# shorter; it let the waits overlap.

@@ -5,9 +5,10 @@ Timing a snippet with timeit
 How long does ``sorted(data)`` take on a thousand numbers?  One call is far too short to
 time with a stopwatch: the clock's own cost and a single interruption by the operating
 system would swamp it.  :mod:`timeit` runs the snippet many times in a loop and divides,
-and it keeps the set-up (building ``data``) out of the measurement.  This page walks
-through its arguments: ``stmt``, ``setup``, ``number``, ``repeat``, ``globals``,
-``timer``, and passing a function instead of a string.
+and it keeps the set-up (building ``data``) out of the measurement.  You will try its
+arguments one by one (``stmt``, ``setup``, ``number``, ``repeat``, ``globals``,
+``timer``, a function instead of a string) and catch the one thing it switches off while
+it times: the garbage collector.
 """
 
 # %%
@@ -21,8 +22,6 @@ import statistics
 import time
 import timeit
 
-from conc_examples.results import record
-
 SIZE = 1_000
 LOOPS = 200
 setup = f"import random; random.seed(1); data = [random.random() for _ in range({SIZE})]"
@@ -31,7 +30,6 @@ total = timeit.timeit(stmt="sorted(data)", setup=setup, number=LOOPS)
 per_loop = total / LOOPS
 print(f"{LOOPS} loops took {total * 1e3:.2f} ms in total")
 print(f"one sorted() of {SIZE} floats: {per_loop * 1e6:.1f} µs")
-record("string_per_loop", per_loop)
 
 # %%
 # One total can be disturbed by the rest of the machine (the end of this page shows by
@@ -58,20 +56,22 @@ build = f"import random; data = [random.random() for _ in range({SIZE})]"
 with_build = best_per_loop(build + "; sorted(data)")
 print(f"sort only (build in setup): {sort_only * 1e6:7.1f} µs")
 print(f"build + sort, both in stmt: {with_build * 1e6:7.1f} µs")
-record("with_build_over_sort", with_build / sort_only)
 
 # %%
 # ``globals``: where the names come from
 # --------------------------------------
-# ``stmt`` runs in a fresh namespace of its own, so it cannot see the variables of this
-# script.  Timing a name defined here fails:
+# :mod:`timeit` pastes ``stmt`` into a small function that it compiles in the
+# namespace of the :mod:`timeit` module itself.  So the snippet sees timeit's own
+# imports (``gc``, ``sys``, ``time``), not the variables of your script.  Timing a name
+# defined here fails:
 
 numbers = list(range(SIZE, 0, -1))
 try:
     timeit.timeit("sorted(numbers)", number=1)
 except NameError as error:
-    print(f"NameError: {error}")
-    record("name_error_without_globals", True)
+    name_error = str(error)
+    print(f"NameError: {name_error}")
+timeit.timeit("gc.isenabled()", number=1)  # no NameError: timeit imported gc itself
 
 # %%
 # Pass ``globals=`` a dictionary of names the snippet may use.  ``globals()`` (this
@@ -83,7 +83,6 @@ explicit = best_per_loop("sorted(numbers)", globals={"numbers": numbers})
 print(f"globals=globals():             {from_module * 1e6:6.1f} µs per loop")
 print(f"globals={{'numbers': numbers}}: {explicit * 1e6:6.1f} µs per loop")
 print(f"random data sorts {sort_only / from_module:.1f}x slower than descending numbers")
-record("random_over_descending", sort_only / from_module)
 
 # %%
 # ``numbers`` counts down, and descending input sorts several times faster than the
@@ -104,15 +103,16 @@ def sort_numbers() -> list[int]:
 as_callable = best_per_loop(sort_numbers)
 print(f"callable: {as_callable * 1e6:6.1f} µs per loop")
 print(f"string:   {from_module * 1e6:6.1f} µs per loop (from above)")
-record("callable_over_string", as_callable / from_module)
 
 # %%
 # ``repeat``: several totals, not one
 # -----------------------------------
 # Here are the five totals behind one such number, each turned into time per loop.
 # They differ, because the rest of the machine does not stand still.  The
-# :mod:`timeit` documentation advises the minimum: noise only ever adds time.  This site
-# also prints the median, what a typical run sees (see
+# :mod:`timeit` documentation advises the minimum.  Most noise adds time (another
+# process on the CPU, an interrupt); some moves a run either way (the CPU's clock
+# speed, what is in the caches), so the minimum is the least disturbed run, not the
+# code's exact cost.  This site also prints the median, what a typical run sees (see
 # :ref:`sphx_glr_chapters_09_benchmarking_04_noise_min_median.py`).
 
 totals = timeit.repeat("sorted(data)", setup=setup, number=LOOPS, repeat=5)
@@ -122,7 +122,6 @@ print(
     f"min {min(per_loop_runs):.1f} µs, median {statistics.median(per_loop_runs):.1f} µs,"
     f" max {max(per_loop_runs):.1f} µs"
 )
-record("repeat_count", len(totals))
 
 # %%
 # ``timer``: which clock
@@ -137,12 +136,33 @@ wall = timeit.timeit(nap, setup="import time", number=5)
 cpu = timeit.timeit(nap, setup="import time", number=5, timer=time.process_time)
 print(f"5 naps of 10 ms, timer=perf_counter: {wall * 1e3:5.1f} ms")
 print(f"5 naps of 10 ms, timer=process_time: {cpu * 1e3:5.1f} ms")
-record("nap_wall", wall)
-record("nap_cpu", cpu)
+
+# %%
+# The garbage collector is off while timeit times
+# ------------------------------------------------
+# :meth:`timeit.Timer.timeit` switches the cyclic garbage collector off for the loop,
+# and back on after, so that a collection does not land in one total and not another.
+# Ask it from inside the snippet:
+
+import gc
+
+gc_during = []
+timeit.timeit("gc_during.append(gc.isenabled())", globals=globals(), number=1)
+gc_with_setup = []
+timeit.timeit(
+    "gc_with_setup.append(gc.isenabled())", "gc.enable()", number=1, globals=globals()
+)
+print(f"gc enabled here: {gc.isenabled()}; inside the timed loop: {gc_during[0]}")
+print(f"inside, with setup='gc.enable()': {gc_with_setup[0]}")
+
+# %%
+# That makes the numbers steadier, and flatters code that makes many objects: in a real
+# program the collector runs.  If the snippet allocates a lot, time it both ways, with
+# ``setup="gc.enable()"`` for the second.
 
 # %%
 # Take-away: put the work you measure in ``stmt`` and everything else in ``setup``;
 # give the snippet its names with ``globals`` (or pass a function); repeat and report
-# the minimum and the median.  Above, moving the list's construction from ``setup`` into
-# ``stmt`` changed the answer several times over, and the clock decides whether a
-# sleep counts at all.
+# the minimum and the median; remember that the collector was off.  Above, moving the
+# list's construction from ``setup`` into ``stmt`` changed the answer several times
+# over, and the clock decided whether a sleep counts at all.

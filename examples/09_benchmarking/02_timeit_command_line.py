@@ -5,8 +5,8 @@ Timing from the shell: python -m timeit
 For a quick question ("is a set faster than a list for this?") there is no need to write
 a script: ``python -m timeit`` times a statement from the command line.  It picks the
 number of loops by itself, repeats the measurement, and prints the best time per loop.
-Here we run it as a :term:`child process` with :mod:`subprocess` and print what it
-wrote, because what a child prints would not reach this page by itself.
+Here it runs as a :term:`child process` of :mod:`subprocess`, and the page prints what
+it wrote, because what a child prints would not reach this page by itself.
 """
 
 # %%
@@ -20,8 +20,6 @@ import re
 import shlex
 import subprocess
 import sys
-
-from conc_examples.results import record
 
 SETUP = "items = list(range(1000)); as_set = set(items); last = 999"
 
@@ -48,8 +46,8 @@ def seconds_per_loop(output: str) -> float:
 
 in_list = seconds_per_loop(python_m_timeit("-s", SETUP, "-n", "2000", "last in items"))
 in_set = seconds_per_loop(python_m_timeit("-s", SETUP, "-n", "2000", "last in as_set"))
-print(f"the set answers {in_list / in_set:,.0f} times faster than the list")
-record("list_over_set", in_list / in_set)
+list_over_set = in_list / in_set
+print(f"the set answers {list_over_set:,.0f} times faster than the list")
 
 # %%
 # "best of 5" is the minimum of five repeats (the default ``-r 5``), each of 2000 loops,
@@ -66,7 +64,6 @@ record("list_over_set", in_list / in_set)
 auto = python_m_timeit("-s", SETUP, "-r", "3", "last in as_set")
 auto_loops = int(RESULT.search(auto)["loops"])
 print(f"timeit chose {auto_loops:,} loops for the set lookup")
-record("autorange_loops", auto_loops)
 
 # %%
 # ``-u`` picks the unit of the answer (``nsec``, ``usec``, ``msec`` or ``sec``) and
@@ -79,4 +76,4 @@ python_m_timeit("-s", SETUP, "-n", "1000", "-r", "3", "-v", "-u", "usec", "last 
 # question in one line, and prints the best of several repeats per loop.  Above, a set
 # answered a membership test some two orders of magnitude faster than a list of a
 # thousand items (the ratio printed), and autorange looped the fast statement far more
-# often than the 2000 loops we chose by hand.
+# often than the 2000 loops chosen by hand.

@@ -10,7 +10,7 @@ Three clocks: wall time, process time, thread time
   and nothing while it sleeps or waits;
 * :func:`time.thread_time`: **CPU time of the calling thread** only.
 
-We read all three around two blocks of the same length: one that sleeps (like waiting for
+You read all three around two blocks of the same length: one that sleeps (like waiting for
 a disk or a network) and one that computes.  The difference between the clocks is the
 lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 """
@@ -26,11 +26,7 @@ lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 import threading
 import time
 
-import matplotlib.pyplot as plt
-
-from conc_examples.machine import caption
 from conc_examples.plotting import show
-from conc_examples.results import record
 from conc_examples.timing import Timing
 from conc_examples.workloads import calibrate, cpu_bound
 
@@ -67,7 +63,6 @@ results = {label: measure_all_clocks(block) for label, block in blocks.items()}
 for label, timings in results.items():
     for name, timing in timings.items():
         print(f"{label:<8} {name:<13} median {timing.median:.3f} s")
-        record(f"{label}[{name}]", timing.median)
 
 # %%
 # Asleep, the process used almost no CPU: the wall clock moved by the length of the
@@ -93,30 +88,14 @@ def compute_in_a_worker() -> None:
 results["main waits for worker"] = measure_all_clocks(compute_in_a_worker)
 for name, timing in results["main waits for worker"].items():
     print(f"main waits for worker  {name:<13} median {timing.median:.3f} s")
-    record(f"worker[{name}]", timing.median)
 
 # %%
 # The picture: the same nine medians (whiskers from the fastest to the slowest run),
 # grouped by block, against the length of each block.
 
-figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
-width = 0.8 / len(CLOCKS)
-for offset, name in enumerate(CLOCKS):
-    timings = [results[label][name] for label in results]
-    positions = [group + (offset - 1) * width for group in range(len(results))]
-    medians = [t.median * 1e3 for t in timings]
-    whiskers = [
-        [(t.median - t.min) * 1e3 for t in timings],
-        [(t.max - t.median) * 1e3 for t in timings],
-    ]
-    bars = axes.bar(positions, medians, width, yerr=whiskers, capsize=3, label=name)
-    axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
-axes.axhline(SECONDS * 1e3, color="#2a9d3a", linestyle="--", label="length of each block")
-axes.set_xticks(range(len(results)), list(results))
-axes.set_ylabel("time by that clock (ms)")
-axes.set_title("Three clocks around the same blocks")
-axes.legend(loc="upper left", fontsize=8)
-figure.supxlabel(caption(), fontsize=8, color="#555555")
+from conc_examples.benchmark_charts import clocks_chart
+
+clocks_chart(results, block_seconds=SECONDS, title="Three clocks around the same blocks")
 show()
 
 # %%

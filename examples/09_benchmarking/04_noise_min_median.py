@@ -1,12 +1,12 @@
 """
-Noise: why we report the minimum and the median
-===============================================
+Noise: why this site reports the minimum and the median
+=======================================================
 
 Run the same code twice and it takes two different times.  The operating system
 interrupts it to run other processes, caches are warm or cold, the CPU changes its clock
-speed.  All of that only ever *adds* time: nothing makes code run faster than its own
-cost.  So a single run is not a measurement, and neither is an average.  Here we time
-one small piece of work many times and look at the spread.
+speed.  Most of that adds time; clock speed and caches move a run either way, but by
+far less than an interruption costs.  So a single run is not a measurement, and neither
+is an average.  You will time one small piece of work 200 times and look at the spread.
 """
 
 # %%
@@ -18,12 +18,7 @@ one small piece of work many times and look at the spread.
 import statistics
 import time
 
-import matplotlib.pyplot as plt
-import numpy as np
-
-from conc_examples.machine import caption
 from conc_examples.plotting import show
-from conc_examples.results import record
 from conc_examples.workloads import calibrate, cpu_bound
 
 RUNS = 200
@@ -50,32 +45,21 @@ print(f"{RUNS} runs of the same work, in ms:")
 print(
     f"  min {fastest:.3f}   median {typical:.3f}   mean {average:.3f}   max {slowest:.3f}"
 )
-print(f"the slowest run took {slowest / fastest:.1f}x the fastest")
-record("slowest_over_fastest", slowest / fastest)
+slowest_over_fastest = slowest / fastest
+print(f"the slowest run took {slowest_over_fastest:.1f}x the fastest")
 
 # %%
 # The distribution
 # ----------------
-# Most runs pile up just above the minimum; a tail of slower runs stretches to the
-# right, where something else had the CPU for a while.  There is no tail on the left.
-# The time axis is logarithmic, so that the tail fits beside the pile.
+# Runs pile up just above the minimum; a tail of slower runs stretches to the
+# right, where something else had the CPU for a while.  On the left the pile ends
+# short: a faster clock or warmer caches shave a little off a run, an interruption adds
+# a lot.  The time axis is logarithmic, so that the tail fits beside the pile.
 
-figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
-bins = np.geomspace(fastest * 0.95, slowest * 1.05, 40)
-axes.hist(runs_ms, bins=bins, color="#4c78a8", label=f"{RUNS} runs")
-axes.set_xscale("log")
-axes.xaxis.set_major_formatter("{x:g}")
-for value, name, style in [
-    (fastest, "min", ":"),
-    (typical, "median", "--"),
-    (average, "mean", "-."),
-]:
-    axes.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f} ms")
-axes.set_xlabel("duration of one run (ms)")
-axes.set_ylabel("runs")
-axes.set_title("The same work, timed again and again")
-axes.legend()
-figure.supxlabel(caption(), fontsize=8, color="#555555")
+from conc_examples.benchmark_charts import spread_histogram
+
+summaries_ms = {"min": fastest, "median": typical, "mean": average}
+spread_histogram(runs_ms, summaries_ms, title="The same work, timed again and again")
 show()
 
 # %%
@@ -100,16 +84,18 @@ with_hiccup[typical_run] = interrupted_ms
 summaries = {"min": min, "median": statistics.median, "mean": statistics.mean}
 print(f"the interrupted run took {interrupted_ms:.1f} ms")
 print(f"{'':<7}{'as measured':>12}{'one hiccup':>12}{'moved by':>11}")
+moved = {}
 for name, summary in summaries.items():
     before, after = summary(runs_ms), summary(with_hiccup)
-    print(f"{name:<7}{before:>11.3f} {after:>11.3f} {after - before:>+10.3f}  ms")
-    record(f"moved[{name}]", abs(after - before))
+    moved[name] = after - before
+    print(f"{name:<7}{before:>11.3f} {after:>11.3f} {moved[name]:>+10.3f}  ms")
 
 # %%
 # How this site reports
 # ---------------------
 # * The **minimum** is the best estimate of what the code itself costs: the run that was
-#   disturbed least.  :mod:`timeit` reports it ("best of 5").
+#   disturbed least (on a quiet machine; a turbo clock can make it a little optimistic).
+#   :mod:`timeit` reports it ("best of 5").
 # * The **median** is what a typical run sees, and one or two outliers cannot drag it.
 #   The charts on this site draw it as the bar or point.
 # * The **maximum** stays on the chart as the top of the whisker, so the noise is visible

@@ -20,9 +20,10 @@ speeds), first in a thread pool, then on an event loop.
 # ------------------
 # ``submit`` returns a :class:`concurrent.futures.Future` at once;
 # :meth:`~concurrent.futures.Future.add_done_callback` hands it a function to call with
-# the future when the task has finished (in the worker thread that ran it).  A callback
-# receives only the future, so the task's name and the batch's start must be bound in
-# beforehand, here by a small function that makes the callback.
+# the future when the task has finished.  Added while the task runs, the callback runs
+# in the worker thread that finishes it.  A callback receives only the future, so you
+# bind the task's name and the batch's start in beforehand, here with a small function
+# that makes the callback.
 
 import asyncio
 import threading
@@ -31,7 +32,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from conc_examples.plotting import show, timeline_chart
-from conc_examples.results import record
 from conc_examples.timeline import Span
 from conc_examples.workloads import io_bound
 
@@ -65,10 +65,36 @@ for span in sorted(spans, key=lambda s: s.end):
     print(f"{span.worker} finished after {span.duration:.3f} s")
 print(f"all {len(WAITS)} finished after {threads_total:.3f} s", end="")
 print(f" (the waits add up to {sum(WAITS):.2f} s)")
-record("callback_latencies", {s.task: s.duration for s in spans})
-record("threads_total", threads_total)
 
 # %%
+# Read ``spans`` only after the ``with`` block.  ``result()`` returns as soon as the
+# future has its result, and the future runs its callbacks *after* that, in the worker:
+# right after the last ``result()`` a callback may not have run yet.  Leaving the block
+# calls ``shutdown(wait=True)``, which joins the workers, and with them every callback.
+#
+# A callback added too late
+# -------------------------
+# Add a callback to a future that has *already* finished, and no worker is left to call
+# it: :meth:`~concurrent.futures.Future.add_done_callback` calls it at once, in your own
+# thread, before it returns.
+
+
+def where_am_i(future: Future) -> None:
+    late_callback_thread.append(threading.current_thread().name)
+    print(f"the late callback runs in {threading.current_thread().name}")
+
+
+late_callback_thread: list[str] = []
+with ThreadPoolExecutor(max_workers=1, thread_name_prefix="thread") as pool:
+    done_already = pool.submit(io_bound, 0.0)
+    done_already.result(timeout=10)
+    done_already.add_done_callback(where_am_i)
+    print(f"add_done_callback has returned; the callback ran {len(late_callback_thread)}x")
+
+# %%
+# So code in a callback must be safe to run in either thread: here, appending to
+# ``spans`` under a lock.
+#
 # The timeline: one row per task (and the worker thread that ran it), each bar from the
 # batch's start to the moment its callback ran.  The bars overlap, so the total is the
 # longest bar, not their sum.
@@ -101,14 +127,13 @@ coroutine_results, coroutines_total = asyncio.run(run_batch())
 for task, latency in coroutine_results:
     print(f"{task} finished after {latency:.3f} s")
 print(f"all {len(WAITS)} finished after {coroutines_total:.3f} s")
-record("coroutine_latencies", dict(coroutine_results))
-record("coroutines_total", coroutines_total)
 
 # %%
 # Both styles measured the same thing: each task's latency is its own wait (plus a
 # little), and the total is about the longest wait, not the sum.  The difference is in
 # how the code reads.  The callback version needed a shared list, a lock (callbacks run
-# in worker threads) and a function that makes functions; the coroutine version reads
+# in whichever thread finishes the future), a function that makes functions, and a
+# ``shutdown`` before its results were complete; the coroutine version reads
 # top to bottom and returns its result.  That is why :mod:`asyncio` code is written with
 # coroutines, while callbacks still run underneath (see :doc:`/concepts/routines`).
 #

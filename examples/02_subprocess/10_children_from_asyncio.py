@@ -24,7 +24,6 @@ import asyncio
 import time
 
 from conc_examples.child_programs import command
-from conc_examples.results import record
 
 # name: (lines, seconds between lines, timeout)
 JOBS = {"fast": (3, 0.1, 2.0), "medium": (4, 0.15, 2.0), "slow": (10, 0.2, 0.8)}
@@ -70,27 +69,23 @@ async def follow(name: str, lines: int, interval: float, timeout: float, origin:
 
 async def main() -> list[tuple[str, int, int]]:
     origin = time.perf_counter()
-    outcomes = await asyncio.gather(
-        *(follow(name, *job, origin) for name, job in JOBS.items())
-    )
-    elapsed = time.perf_counter() - origin
-    # One after another, the children's sleeps alone (each cut at its timeout) add up:
-    one_by_one = sum(
-        min(lines * interval, timeout) for lines, interval, timeout in JOBS.values()
-    )
-    print(
-        f"all three done in {elapsed:.2f} s; one by one would take over {one_by_one:.2f} s"
-    )
-    record("elapsed", elapsed)
-    record("one_by_one_lower_bound", one_by_one)
-    return outcomes
+    return await asyncio.gather(*(follow(name, *job, origin) for name, job in JOBS.items()))
 
 
+started = time.perf_counter()
 outcomes = asyncio.run(main())
+elapsed = time.perf_counter() - started
 for name, status, count in outcomes:
     print(f"{name:<7} exit status {status:>3}, {count} of {JOBS[name][0]} lines read")
-    record(f"status[{name}]", status)
-    record(f"lines[{name}]", count)
+
+# %%
+# One after another, the children's sleeps alone (each cut at its timeout) would add
+# up to more than the whole run took:
+
+one_by_one = sum(
+    min(lines * interval, timeout) for lines, interval, timeout in JOBS.values()
+)
+print(f"all three done in {elapsed:.2f} s; one by one would take over {one_by_one:.2f} s")
 
 # %%
 # The slow child was killed at its timeout (status -9 on POSIX) after the lines it
@@ -98,7 +93,7 @@ for name, status, count in outcomes:
 # after another would have taken at least the sum of their sleeps; the event loop
 # waited for all three at once.  :func:`asyncio.create_subprocess_shell` is the
 # shell-string variant, with the same hazards as ``shell=True`` (see
-# :doc:`06_safe_arguments`).
+# :doc:`08_safe_arguments`).
 #
 # Take-away: in asyncio, start children with :func:`asyncio.create_subprocess_exec`,
 # read their output as it arrives, bound each with :func:`asyncio.timeout`, and

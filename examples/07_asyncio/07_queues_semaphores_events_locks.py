@@ -23,8 +23,6 @@ import asyncio
 import time
 from contextlib import nullcontext
 
-from conc_examples.results import record
-
 WORKERS = 3
 JOBS = 12
 JOB_SECONDS = 0.05
@@ -63,13 +61,11 @@ async def producer_and_workers() -> dict[str, list[int]]:
 
 start = time.perf_counter()
 done_by = asyncio.run(producer_and_workers())
-elapsed = time.perf_counter() - start
+queue_seconds = time.perf_counter() - start
 for name, jobs in sorted(done_by.items()):
     print(f"{name} did jobs {jobs}")
-print(f"{JOBS} jobs of {JOB_SECONDS} s took {elapsed:.2f} s with {WORKERS} workers;")
+print(f"{JOBS} jobs of {JOB_SECONDS} s took {queue_seconds:.2f} s with {WORKERS} workers;")
 print(f"one worker alone would need {JOBS * JOB_SECONDS:.2f} s")
-record("queue_jobs_done", sorted(job for jobs in done_by.values() for job in jobs))
-record("queue_workers_used", len(done_by))
 
 # %%
 # ``maxsize`` bounds the queue: when it is full, ``put`` waits, so a fast producer
@@ -119,9 +115,6 @@ unbounded = asyncio.run(peak_in_flight(None))
 bounded = asyncio.run(peak_in_flight(asyncio.Semaphore(BOUND)))
 print(f"{REQUESTS} requests without a semaphore: at most {unbounded} in flight")
 print(f"{REQUESTS} requests with Semaphore({BOUND}):   at most {bounded} in flight")
-record("peak_unbounded", unbounded)
-record("peak_bounded", bounded)
-record("bound", BOUND)
 
 # %%
 # An event: wait for a signal
@@ -136,7 +129,7 @@ async def runner(name: str, gun: asyncio.Event, started: list[str]) -> None:
     started.append(name)
 
 
-async def race() -> None:
+async def race() -> list[str]:
     gun = asyncio.Event()
     started: list[str] = []
     async with asyncio.TaskGroup() as group:
@@ -145,11 +138,11 @@ async def race() -> None:
         await asyncio.sleep(JOB_SECONDS)
         print(f"before the gun: started = {started}")
         gun.set()
-    print(f"after the gun:  started = {started}")
-    record("event_started", started)
+    return started
 
 
-asyncio.run(race())
+started = asyncio.run(race())
+print(f"after the gun:  started = {started}")
 
 # %%
 # A lock: a race on one thread
@@ -191,8 +184,6 @@ with_lock = asyncio.run(final_balance(asyncio.Lock()))
 print(f"expected balance {expected}")
 print(f"without a lock:  {without_lock} ({expected - without_lock} deposits lost)")
 print(f"with a lock:     {with_lock} ({expected - with_lock} deposits lost)")
-record("lost_without_lock", expected - without_lock)
-record("lost_with_lock", expected - with_lock)
 
 # %%
 # Take-away: a queue hands work to a fixed set of workers, a semaphore capped the

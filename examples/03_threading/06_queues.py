@@ -4,9 +4,9 @@ Queues between threads
 
 The safest way for threads to share data is not to share it: one thread *puts* work
 on a :class:`queue.Queue`, another *gets* it.  The queue does all the locking, so
-neither side needs a lock of its own.  This page builds a producer and two consumers,
-stops them with a sentinel, waits for the work with ``task_done``/``join``, shows the
-order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and ends with
+neither side needs a lock of its own.  On this page you build a producer and two
+consumers, stop them with a sentinel, wait for the work with ``task_done``/``join``, see
+the order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and end with
 ``Queue.shutdown()``, the Python 3.13 way of saying "no more work".
 """
 
@@ -24,8 +24,6 @@ import sys
 import threading
 import time
 from collections import Counter
-
-from conc_examples.results import record
 
 STOP = object()  # the sentinel: compared by identity, never confused with real work
 CONSUMERS = 2
@@ -60,8 +58,7 @@ results = [done.get_nowait() for _ in range(done.qsize())]
 for who, job, square in results:
     print(f"{who} squared {job} -> {square}")
 print(f"jobs per consumer: {dict(Counter(who for who, _, _ in results))}")
-record("sentinel_jobs_done", sorted(job for _, job, _ in results))
-record("sentinel_consumers_alive", sum(t.is_alive() for t in threads))
+consumers_alive = sum(t.is_alive() for t in threads)
 
 # %%
 # Both consumers took work as they became free, and each stopped at its own sentinel.
@@ -101,24 +98,45 @@ for batch in ([1, 2, 3], [4, 5]):
     print(f"after join(): handled {handled}; the worker is alive: {helper.is_alive()}")
 work.put(STOP)
 helper.join(timeout=5)
-record("join_handled", handled)
 
 # %%
 # Other orders: LIFO and priority
 # -------------------------------
 # :class:`~queue.LifoQueue` hands out the newest item first (a stack);
-# :class:`~queue.PriorityQueue` the smallest, so items are usually
-# ``(priority, data)`` tuples.  Both are as thread-safe as :class:`~queue.Queue`.
+# :class:`~queue.PriorityQueue` the smallest.  Both are as thread-safe as
+# :class:`~queue.Queue`.
+#
+# Priority items are tuples, compared element by element.  Two jobs of equal priority
+# are then told apart by their data: a dict cannot be compared, and the queue raises
+# :exc:`TypeError`.  Put a counter between priority and data, ``(priority, n, data)``:
+# it is never equal, so the data is never compared, and equal priorities come out in
+# the order they went in.
 
-arrivals = [(3, "rebuild index"), (1, "serve request"), (2, "send e-mail"), (1, "log in")]
+from itertools import count
+
+arrivals = [
+    (3, {"job": "rebuild index"}),
+    (1, {"job": "serve request"}),
+    (2, {"job": "send e-mail"}),
+    (1, {"job": "log in"}),
+]
+arrival_number = count()
 orders = {}
 for kind in (queue.Queue, queue.LifoQueue, queue.PriorityQueue):
     q = kind()
-    for entry in arrivals:
-        q.put(entry)
-    orders[kind.__name__] = [q.get_nowait()[1] for _ in arrivals]
+    for priority, job in arrivals:
+        q.put((priority, next(arrival_number), job))
+    orders[kind.__name__] = [q.get_nowait()[2]["job"] for _ in arrivals]
     print(f"{kind.__name__:>13}: {orders[kind.__name__]}")
-record("orders", orders)
+
+try:
+    bare = queue.PriorityQueue()
+    bare.put(arrivals[1])
+    bare.put(arrivals[3])  # same priority: Python compares the two dicts
+    bare.get_nowait()
+except TypeError as error:
+    bare_tuple_error = error
+    print(f"without the counter: {type(error).__name__}: {error}")
 
 # %%
 # Stopping consumers: ``shutdown()`` (Python 3.13+) and sentinels (3.11, 3.12)
@@ -128,9 +146,14 @@ record("orders", orders)
 # consumer (however many) stops after the last item without a sentinel.
 # ``shutdown(immediate=True)`` drops what is left instead.  On older Pythons the
 # sentinel above is the way; this code picks whichever this Python has.
+#
+# A consumer whose ``get`` times out should say so and return.  Do not ``raise
+# SystemExit`` in a thread: it ends only that thread, and :func:`threading.excepthook`
+# swallows it without a word.
 
 pending: queue.Queue = queue.Queue()
 eaten: list[int] = []
+gave_up: list[str] = []
 STOPPERS = 3
 
 
@@ -139,7 +162,8 @@ def eater() -> None:
         try:
             item = pending.get(timeout=5)
         except queue.Empty:
-            raise SystemExit("no work and no stop signal within 5 s") from None
+            gave_up.append(threading.current_thread().name)  # no work, no stop signal
+            return
         except getattr(queue, "ShutDown", ()):  # queue.ShutDown exists from 3.13
             return
         if item is STOP:
@@ -159,17 +183,17 @@ else:
     how = f"{STOPPERS} sentinels"
     for _ in eaters:
         pending.put(STOP)
+asked_to_stop = time.perf_counter()
 for thread in eaters:
-    thread.join(timeout=5)
+    thread.join(timeout=10)
+stopped_within = time.perf_counter() - asked_to_stop
+eaters_alive = sum(t.is_alive() for t in eaters)
 print(f"Python {sys.version_info.major}.{sys.version_info.minor}: stopped with {how}")
-print(
-    f"items eaten: {sorted(eaten)}; consumers still running: "
-    f"{sum(t.is_alive() for t in eaters)}"
-)
-record("shutdown_eaten", sorted(eaten))
-record("shutdown_alive", sum(t.is_alive() for t in eaters))
+print(f"items eaten: {sorted(eaten)}; consumers still running: {eaters_alive}")
+print(f"all stopped {stopped_within * 1000:.1f} ms after the signal; gave up: {gave_up}")
 
 # %%
 # Take-away: a queue is the lock-free way (for you) to pass work between threads; tell
-# consumers when to stop (a sentinel each, or ``shutdown()`` on 3.13+) and wait for
-# the work with ``task_done``/``join``.
+# consumers when to stop (a sentinel each, or ``shutdown()`` on 3.13+: above, every
+# consumer stopped within milliseconds, not at its 5 s timeout) and wait for the work
+# with ``task_done``/``join``.

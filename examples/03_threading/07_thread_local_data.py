@@ -5,8 +5,8 @@ Thread-local data: one client per thread
 Everything in a process is shared by its threads, which is exactly wrong for some
 objects: a network connection, a database session, a parser with state.  They are not
 thread-safe, and a lock around every use would serialise the threads.  A
-:class:`threading.local` object gives each thread its own copy instead.  This page
-shows the idea, then what goes wrong when threads share an HTTP connection, and the
+:class:`threading.local` object gives each thread its own copy instead.  On this page
+you see the idea, then what goes wrong when threads share an HTTP connection, and the
 fix: one connection per thread, reused for all that thread's requests.
 """
 
@@ -21,7 +21,6 @@ import http.client
 import threading
 from urllib.parse import urlsplit
 
-from conc_examples.results import record
 from conc_examples.webserver import serve_in_thread
 
 mine = threading.local()
@@ -43,7 +42,6 @@ for thread in threads:
     thread.join(timeout=5)
 print(f"what each thread read back: {dict(sorted(read_back.items()))}")
 print(f"the main thread has no value: {not hasattr(mine, 'owner')}")
-record("local_values_are_own", all(k == v for k, v in read_back.items()))
 
 # %%
 # A shared connection breaks
@@ -81,7 +79,6 @@ with serve_in_thread() as base_url:
         thread.join(timeout=10)
     shared.close()
     print(f"thread A: {outcomes['A']}\nthread B: {outcomes['B']}")
-    record("shared_connection_b", outcomes["B"])
 
 # %%
 # B was refused because the connection was busy with A's request.  That is the lucky
@@ -93,8 +90,8 @@ with serve_in_thread() as base_url:
 # The fix: each thread makes its own connection the first time it needs one and keeps
 # it in a :class:`threading.local`, so its later requests reuse it (HTTP keep-alive)
 # and no other thread ever touches it.  Each thread closes its own connection when its
-# work is done.  To prove which connection carried each request, we note the client's
-# local port: one port is one TCP connection.
+# work is done.  To see which connection carried each request, note the client's local
+# port: one port is one TCP connection.
 
 THREADS, REQUESTS_EACH = 4, 5
 per_thread = threading.local()
@@ -137,14 +134,13 @@ for name in sorted({name for name, _ in ports}):
     print(f"{name}: requests went out on ports {[p for n, p in ports if n == name]}")
 connections = len({port for _, port in ports})
 print(f"{len(ports)} requests from {THREADS} threads used {connections} connections")
-record("local_requests", len(ports))
-record("local_connections", connections)
 
 # %%
 # Twenty requests, four connections: each thread reused its own connection for all five
-# of its requests, and no two threads ever shared one.  Libraries do this for you when
-# they document a client as "one per thread" (``requests.Session``, many database
-# drivers); :class:`threading.local` is how you keep such objects apart.
+# of its requests, and no two threads ever shared one.  When a library documents a
+# client as "one per thread" (``requests.Session``, many database drivers), it leaves
+# this to you: it does not keep them apart itself.  :class:`threading.local` is how you
+# do it.
 #
 # Take-away: a :class:`threading.local` attribute has one value per thread; use it for
 # objects that are not thread-safe, such as connections, so that each thread has and

@@ -1,0 +1,117 @@
+"""
+Ctrl-C stops a process pool
+===========================
+
+You will press Ctrl-C, for real, on a program that runs a process pool: by default the
+pool ignores your wish and runs every job left before the program dies.  Then the
+workers ignore ``SIGINT``, the parent cancels what has not started, stops or finishes
+what runs, exits with status 130, and leaves no process behind.
+"""
+
+# %%
+# What Ctrl-C really sends
+# ------------------------
+# A terminal runs your command in a :term:`process group`.  Ctrl-C sends ``SIGINT`` to the
+# whole group: your program and every worker it started.  A page cannot press keys,
+# so it does what the terminal does: it starts the program in a new session (its own
+# group) and sends ``SIGINT`` to the group with :func:`os.killpg`.  This is POSIX
+# only (Linux, macOS).  On Windows, Ctrl-C reaches every process of the console as
+# ``CTRL_C_EVENT``; the initializer and the cancelling below work the same there.
+#
+# The program is small: a :class:`~concurrent.futures.ProcessPoolExecutor` with two
+# workers and twelve 0.2 s jobs.  It prints ``ready`` once the first job is done,
+# so both workers are busy when the signal comes.
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: pool
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import time
+
+from conc_examples.shutdown_programs import alive_in_group, start, wait_until_ready
+
+
+def press_ctrl_c(mode: str) -> dict:
+    """Run the pool program in MODE, send its group SIGINT, and see how it ended."""
+    child = start("pool", mode, multiprocessing.get_start_method())
+    wait_until_ready(child)
+    pressed = time.perf_counter()
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
+    try:
+        out, err = child.communicate(timeout=10)
+    except subprocess.TimeoutExpired:  # still running 10 s after Ctrl-C: stop it hard
+        os.killpg(child.pid, signal.SIGKILL)
+        out, err = child.communicate(timeout=10)
+    return {
+        "status": child.returncode,
+        "seconds to stop": round(time.perf_counter() - pressed, 2),
+        "jobs": out.split("jobs=")[-1].strip(),
+        "tracebacks": err.count("Traceback"),
+        "last stderr line": (err.strip().splitlines() or [""])[-1],
+        "left running": alive_in_group(child.pid),
+    }
+
+
+# %%
+# By default
+# ----------
+# Every process in the group gets ``SIGINT``, and in each one Python raises
+# :exc:`KeyboardInterrupt` wherever the main thread is.
+
+default = press_ctrl_c("default")
+for key, value in default.items():
+    print(f"{key:>16}: {value}")
+
+# %%
+# Read it from the top.  The status is ``-2``: the program died *of* ``SIGINT``
+# (a shell shows 130, 128 + 2).  The two running jobs were interrupted inside the
+# workers: their futures hold the :exc:`KeyboardInterrupt`.  But the workers lived on
+# and ran every job still queued, and only then did the program stop, with a
+# traceback.  The pool's exit waits for all submitted work: Ctrl-C did not stop it.
+# (Had the signal found a worker *between* two jobs, that worker would have died with
+# a traceback of its own, and every job left would fail with ``BrokenProcessPool``.)
+#
+# Workers that ignore Ctrl-C, a parent that decides
+# -------------------------------------------------
+# Let one process decide: the parent.  The pool's ``initializer`` runs in each worker
+# as it starts; there it ignores ``SIGINT``.  The parent catches
+# :exc:`KeyboardInterrupt`, calls ``shutdown(cancel_futures=True)`` so that jobs not
+# yet started are dropped, waits for those that run, and exits with 130, the status a
+# shell gives a program stopped by Ctrl-C.
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: prepare_worker
+
+finish = press_ctrl_c("finish")
+for key, value in finish.items():
+    print(f"{key:>16}: {value}")
+
+# %%
+# No traceback, status 130, and the jobs that were never started are ``cancelled``.
+# Those that ran finished; so did the few that the pool had already handed to the
+# workers' queue (``cancel_futures`` cannot take those back).
+#
+# Abandoning what runs
+# --------------------
+# Finishing a running job may take too long.  A job can be asked to stop: the
+# parent sets a :class:`multiprocessing.Event` it gave every worker, and the job
+# checks it between small steps and returns early.  (There is no safe way to stop a
+# job from outside but killing its process.)
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: job
+
+abandon = press_ctrl_c("abandon")
+for key, value in abandon.items():
+    print(f"{key:>16}: {value}")
+
+# %%
+# The running jobs returned ``abandoned`` within their next 10 ms step, so the
+# program stopped far sooner than by finishing them.
+#
+# Take-away: make the workers ignore ``SIGINT`` and let the parent cancel, stop and
+# wait; then Ctrl-C ends the pool in the seconds printed above, with status 130 and
+# no worker left running, instead of after every queued job and a traceback.

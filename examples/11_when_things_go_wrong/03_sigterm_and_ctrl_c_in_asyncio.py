@@ -1,0 +1,79 @@
+"""
+SIGTERM and Ctrl-C in asyncio
+=============================
+
+You will stop a running asyncio server with ``SIGTERM``, the signal a container or a
+service manager sends, and watch it close its socket and cancel its connections
+before it exits 0.  Then you press Ctrl-C on :func:`asyncio.run` and see the main
+task cancelled and :exc:`KeyboardInterrupt` raised where you can catch it.
+"""
+
+# %%
+# The failure you avoid
+# ---------------------
+# ``docker stop``, ``kill PID`` and systemd send ``SIGTERM``.  Python does nothing
+# with it by default: the process simply dies, in the middle of whatever its
+# connections were doing, with no ``finally`` run.  An asyncio program asks for the
+# signal instead, with :meth:`loop.add_signal_handler <asyncio.loop.add_signal_handler>`:
+# the handler then runs inside the loop, as an ordinary callback, so it may set an
+# :class:`asyncio.Event` that the main coroutine waits on.  (POSIX only: Windows has
+# no ``add_signal_handler``, and ``SIGTERM`` there ends the process at once.)
+#
+# The server is a separate program, so that the signal reaches only it:
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: _serve_until_sigterm
+#
+# The order matters: close the server (no new connections), cancel the handlers,
+# wait for them, then :meth:`~asyncio.Server.wait_closed` (from Python 3.12 it waits
+# for every connection to end, so it comes after the cancelling).
+
+import os
+import signal
+import socket
+
+from conc_examples.shutdown_programs import start, wait_until_ready
+
+child = start("server")
+port = int(wait_until_ready(child).split("port=")[1])
+clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(3)]
+wait_until_ready(child)  # the server has a handler task for each client
+os.kill(child.pid, signal.SIGTERM)  # what `kill PID` or `docker stop` sends
+server_out, _ = child.communicate(timeout=10)
+for client in clients:
+    client.close()
+server_status = child.returncode
+print(server_out.strip())
+print("exit status:", server_status)
+
+# %%
+# Three handlers cancelled, the server closed, exit status 0: every ``finally`` in
+# the handlers ran (each closed its connection).
+#
+# Ctrl-C and asyncio.run
+# ----------------------
+# Since Python 3.11, :func:`asyncio.run` handles the first Ctrl-C itself: it cancels
+# the main task, so that :exc:`asyncio.CancelledError` comes out of whatever the
+# task awaits and its cleanup runs; then it cancels the tasks left and raises
+# :exc:`KeyboardInterrupt` from ``asyncio.run(...)``.  Catch it there and exit 130.
+# (A second Ctrl-C during the cleanup raises :exc:`KeyboardInterrupt` at once.)
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: asyncio_ctrl_c
+
+child = start("asyncio_ctrl_c")
+wait_until_ready(child)
+os.killpg(child.pid, signal.SIGINT)  # Ctrl-C, to the program's process group
+ctrl_c_out, _ = child.communicate(timeout=10)
+ctrl_c_status = child.returncode
+print(ctrl_c_out.strip())
+print("exit status:", ctrl_c_status)
+
+# %%
+# The order of the lines is the order of events: the main task saw
+# :exc:`~asyncio.CancelledError` first, its ``finally`` cancelled the helper task,
+# and only then did ``asyncio.run`` raise :exc:`KeyboardInterrupt`.
+#
+# Take-away: ask for ``SIGTERM`` with ``loop.add_signal_handler`` and shut down in
+# async code (here 3 handlers cancelled, exit status 0); on Ctrl-C let
+# ``asyncio.run`` cancel the main task and exit 130 where it raises.

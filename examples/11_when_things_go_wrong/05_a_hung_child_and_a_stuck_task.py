@@ -1,0 +1,130 @@
+"""
+A hung child, a stuck task
+==========================
+
+A child process stops moving and you ask it where it waits, from outside with
+``py-spy dump`` and from inside with :mod:`faulthandler`.  Then an asyncio task stops
+moving and you ask the event loop, with :func:`asyncio.all_tasks` and each task's
+stack.  Each time the answer is one line, and each fix is one change.
+"""
+
+# %%
+# A child that waits for ever
+# ---------------------------
+# The child counts the lines it reads on its stdin, so it reads to the end of the
+# file.  The parent writes three lines and waits for the answer, but forgets to close
+# the pipe: the child never sees the end, and both wait.  The ``wait`` has a timeout,
+# so this page notices instead of hanging.
+#
+# .. literalinclude:: /../conc_examples/hangs.py
+#    :pyobject: count_lines
+#    :lineno-match:
+
+import subprocess
+import sys
+
+from conc_examples.shutdown_programs import wait_until_ready
+
+child = subprocess.Popen(
+    [sys.executable, "-m", "conc_examples.hangs", "count_lines"],
+    stdin=subprocess.PIPE,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+    text=True,
+)
+wait_until_ready(child)
+child.stdin.write("one\ntwo\nthree\n")
+child.stdin.flush()  # sent, but the pipe stays open
+try:
+    child.wait(timeout=0.5)
+except subprocess.TimeoutExpired:
+    print("the child is still running after 0.5 s")
+
+# %%
+# Ask from outside: ``py-spy dump --pid`` reads the child's stack (it needs ptrace
+# permission, as the first page of this chapter says).
+# Then ask from inside: the child registered :func:`faulthandler.register` for
+# ``SIGUSR1``, so that signal makes it write every stack to its stderr, and go on
+# (POSIX only; Windows has no ``SIGUSR1``).
+
+import signal
+
+from conc_examples.hangs import frames_in, py_spy_dump
+
+dump, why_not = py_spy_dump(child.pid)
+child_outside = frames_in(dump, "hangs.py")
+print("py-spy:      ", *(child_outside or [why_not]))
+child.send_signal(signal.SIGUSR1)
+
+# %%
+# The fix is the missing line: close the pipe.
+# :meth:`~subprocess.Popen.communicate` does it for you: it writes the input, closes
+# stdin, reads stdout and stderr to the end, and waits, all under one timeout.
+
+out, err = child.communicate(timeout=10)  # closes stdin: the child sees the end
+child_inside = frames_in(err, "hangs.py")
+print("faulthandler:", *child_inside)
+child_answer = out.strip()
+print("the child answered:", child_answer)
+
+# %%
+# Both dumps point at the ``readlines()`` line of ``count_lines`` (numbered in the
+# listing above).  Once stdin was closed, the child counted its lines and ended.
+#
+# A task that waits for ever
+# --------------------------
+# A consumer task takes items from an :class:`asyncio.Queue` until it sees ``None``.
+# The producer puts three items and returns without the ``None``.  ``gather`` would
+# wait for ever; :func:`asyncio.wait` with a timeout returns what is still pending.
+
+import asyncio
+
+
+async def produce(queue: asyncio.Queue, finish: bool) -> None:
+    for item in range(3):
+        await queue.put(item)
+    if finish:
+        await queue.put(None)  # "no more items": what the buggy version forgets
+
+
+async def consume(queue: asyncio.Queue, seen: list[int]) -> None:
+    while (item := await queue.get()) is not None:
+        seen.append(item)
+
+
+async def run_pipeline(finish: bool) -> tuple[list, list[int]]:
+    queue: asyncio.Queue = asyncio.Queue()
+    seen: list[int] = []
+    tasks = [
+        asyncio.create_task(produce(queue, finish), name="producer"),
+        asyncio.create_task(consume(queue, seen), name="consumer"),
+    ]
+    _, pending = await asyncio.wait(tasks, timeout=0.3)
+    stuck = []
+    for task in asyncio.all_tasks():  # ask the loop: which tasks are there, and where?
+        if task is not asyncio.current_task():
+            frame = task.get_stack()[-1]
+            stuck.append((task.get_name(), frame.f_code.co_name, frame.f_lineno))
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return stuck, seen
+
+
+stuck_tasks, seen_stuck = asyncio.run(run_pipeline(finish=False))
+for name, function, line in stuck_tasks:
+    print(f"task {name!r} is waiting in {function}(), line {line}")
+
+# %%
+# One task left, the consumer, at the ``await queue.get()`` line: it waits for an
+# item that will never come.  (From Python 3.14, ``python -m asyncio ps PID`` and
+# ``python -m asyncio pstree PID`` print the same from outside the process.)
+# The fix is the producer's last line:
+
+stuck_after_fix, seen_fixed = asyncio.run(run_pipeline(finish=True))
+print(f"with the None: {len(stuck_after_fix)} tasks left, consumer saw {seen_fixed}")
+
+# %%
+# Take-away: a hang is a wait with no end.  Ask where it waits (py-spy or
+# faulthandler for a process, ``all_tasks`` and ``get_stack`` for asyncio), and the
+# line printed above names what it waits for: here end-of-file and a ``None``.

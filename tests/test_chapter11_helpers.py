@@ -1,0 +1,51 @@
+"""The helpers chapter 11 reads hangs and stops programs with do what they say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conc_examples.hangs import Frame, frames_in, py_spy_dump
+from conc_examples.shutdown_programs import alive_in_group, command
+
+FAULTHANDLER = """\
+Thread 0x00007f0000000002 (most recent call first):
+  File "/somewhere/page.py", line 35 in b_then_a
+  File "/usr/lib/python3.11/threading.py", line 975 in run
+
+Current thread 0x00007f0000000001 (most recent call first):
+  File "/usr/lib/python3.11/threading.py", line 320 in wait
+  File "/somewhere/page.py", line 60 in <module>
+"""
+
+PY_SPY = """\
+Process 42: python page.py
+Thread 43 (idle): "a_then_b"
+    a_then_b (page.py:28)
+    run (threading.py:975)
+Thread 42 (idle): "MainThread"
+    <module> (page.py:60)
+"""
+
+
+def test_frames_in_reads_both_dump_formats_and_skips_module_level() -> None:
+    assert frames_in(FAULTHANDLER, "page.py") == [
+        Frame("0x00007f0000000002", "b_then_a", 35)
+    ]
+    assert frames_in(PY_SPY, "/elsewhere/page.py") == [Frame("a_then_b", "a_then_b", 28)]
+    assert frames_in(PY_SPY, "other.py") == []
+
+
+def test_py_spy_dump_of_no_process_says_why_in_one_line() -> None:
+    dump, why_not = py_spy_dump(2**22 + 12345)  # above Linux's pid_max default: no such
+    assert dump == ""
+    assert why_not is not None and "\n" not in why_not
+
+
+def test_an_empty_group_has_nobody_alive_and_a_bad_program_name_gets_usage() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    child.wait(timeout=30)
+    assert alive_in_group(child.pid, grace=1) == []
+    done = subprocess.run(command("nonsense"), capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert "usage:" in done.stderr

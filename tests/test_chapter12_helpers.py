@@ -1,0 +1,56 @@
+"""The helpers of chapter 12: the interpreters API finder and the convoy's two sides."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conc_examples.convoy import Activity, echo_server, first, ping, spin
+from conc_examples.subinterpreters import MISSING, load, new_interpreter
+from conc_examples.timeline import Span
+
+
+def test_echo_server_answers_and_ends_with_the_connection() -> None:
+    with echo_server() as sock:
+        done = ping(sock, 0.05)
+    assert done.spans and all(s.worker == "I/O thread" for s in done.spans)
+    assert done.rate == len(done.spans) / done.seconds
+    assert done.seconds >= 0.05
+
+
+def test_spin_runs_for_its_time_in_chunks() -> None:
+    done = spin(0.05, 1000, worker="cpu")
+    assert done.seconds >= 0.05
+    assert len(done.spans) > 1 and {s.worker for s in done.spans} == {"cpu"}
+
+
+def test_first_keeps_the_opening_window_on_a_common_clock() -> None:
+    mine = Activity([Span("a", "t", 10.0, 10.1), Span("a", "t", 10.2, 10.6)], 1.0)
+    other = Activity([Span("b", "t", 9.9, 10.0)], 1.0)
+    assert first(mine, 0.3, "row") == [Span("row", "t", 0.0, pytest.approx(0.1))]
+    shifted = first(mine, 0.25, "row", since=other)
+    assert [(s.start, s.end) for s in shifted] == [pytest.approx((0.1, 0.2))]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13+ has interpreters")
+def test_before_3_13_there_is_one_clear_message() -> None:
+    assert load() == (None, None)
+    with pytest.raises(RuntimeError, match="interpreters-pep-734"):
+        new_interpreter()
+    assert "3.14" in MISSING
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="interpreters need 3.13+")
+def test_new_interpreter_takes_a_queue_and_is_closed() -> None:
+    interpreters, pool = load()
+    assert interpreters is not None and pool is not None
+    queue = interpreters.create_queue()
+    worker = new_interpreter()
+    try:
+        worker.prepare_main(q=queue)
+        worker.exec("q.put(6 * 7)")
+        assert queue.get(timeout=10) == 42
+    finally:
+        worker.close()
+    assert len(interpreters.list_all()) == 1

@@ -1,0 +1,42 @@
+"""conc_examples.benchmark_charts: the clocks chart and the spread histogram."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from conc_examples.benchmark_charts import clocks_chart, spread_histogram
+from conc_examples.timing import Timing
+
+
+def test_clocks_chart_draws_a_bar_per_block_and_clock_and_the_ideal() -> None:
+    readings = {
+        block: {clock: Timing.of([0.1, 0.11, 0.12]) for clock in ("wall", "cpu")}
+        for block in ("sleep", "compute")
+    }
+    figure = clocks_chart(readings, block_seconds=0.1, title="t")
+    try:
+        axes = figure.axes[0]
+        assert len(axes.patches) == 4  # 2 blocks x 2 clocks
+        assert [t.get_text() for t in axes.get_xticklabels()] == ["sleep", "compute"]
+        assert any(line.get_ydata()[0] == pytest.approx(100) for line in axes.lines)
+    finally:
+        plt.close(figure)
+
+
+def test_spread_histogram_marks_each_summary_and_keeps_the_legend_off_the_axes() -> None:
+    figure = spread_histogram([1.0, 1.1, 1.2, 5.0], {"min": 1.0, "median": 1.15}, title="t")
+    try:
+        axes = figure.axes[0]
+        labels = [text.get_text() for text in axes.get_legend().get_texts()]
+        assert labels == ["4 runs", "min: 1.000 ms", "median: 1.150 ms"]
+        assert axes.get_legend().get_bbox_to_anchor().x0 > axes.bbox.x1 - 1
+    finally:
+        plt.close(figure)
+
+
+def test_bad_input_gets_one_clear_message() -> None:
+    with pytest.raises(ValueError, match="at least one block"):
+        clocks_chart({}, block_seconds=0.1, title="t")
+    with pytest.raises(ValueError, match="at least two runs"):
+        spread_histogram([1.0], {}, title="t")
