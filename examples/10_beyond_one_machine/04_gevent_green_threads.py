@@ -134,7 +134,7 @@ print(f"beside a blocking C call:     {c_sleep_seconds:.2f} s, longest stall"
 # %%
 # Each time the whole process stood still for the 0.3 s: the ticker, and every request,
 # waited until the blocker was done.  That is asyncio's rule too
-# (:doc:`../07_asyncio/06_never_block_the_loop`), with one difference: in asyncio an
+# (:doc:`../07_asyncio/08_never_block_the_loop`), with one difference: in asyncio an
 # ``await`` shows you every place that can switch, while in gevent any call might.  Run
 # CPU work in a process pool, and blocking C calls in gevent's thread pool
 # (``gevent.get_hub().threadpool``).
