@@ -241,8 +241,6 @@ def _chapters(site: Path) -> list[str]:
 _RUNNING_TIME = re.compile(
     r"Total running time of the script:\s*\(\s*(\d+) minutes\s+([\d.]+) sec"
 )
-    r"Total running time of the script:\s*\(\s*(\d+) minutes\s+([\d.]+) sec"
-)
 
 
 def _quickest_example(site: Path, chapter: str) -> str:
