@@ -1,19 +1,19 @@
 """What a reader takes home runs, from the served site alone, in a venv outside the repo.
 
 For one example of every chapter (the one that ran quickest in the build), the test
-fetches the page from the site served on 127.0.0.1, downloads what the page's note
-links (the script and the wheel of ``conc_examples``) and the page's notebook into an
-empty folder outside the clone, runs the note's commands literally in a fresh virtual environment, and executes
-the notebook there with nbclient in an ipykernel kernel.  The script runs under
-``spawn`` (the start method of macOS and Windows, the one that re-imports the script):
-``python -c SPAWN_RUNNER SCRIPT.py`` (below) is ``python SCRIPT.py`` with
-``multiprocessing.set_start_method('spawn')`` first, the script run by
+fetches the page from the site served on 127.0.0.1, downloads what the page's note links
+(the script and the wheel of ``conc_examples``) and the page's notebook into an empty
+folder outside the clone, runs the note's commands literally in a fresh virtual
+environment, and executes the notebook there with nbclient in an ipykernel kernel.  The
+script runs under ``spawn`` (the start method of macOS and Windows, the one that re-
+imports the script): ``python -c SPAWN_RUNNER SCRIPT.py`` (below) is ``python
+SCRIPT.py`` with ``multiprocessing.set_start_method('spawn')`` first, the script run by
 :func:`runpy.run_path` as ``__main__`` (so the children re-import it).  One more test
 unpacks a chapter's zip and runs every script in it after ``pip install -r
 requirements.txt``.
 
-The venv is made once per test session (pip takes the wheel's dependencies, nbclient
-and ipykernel from the package index; pip's cache makes that quick after the first run).
+The venv is made once per test session (pip takes the wheel's dependencies, nbclient and
+ipykernel from the package index; pip's cache makes that quick after the first run).
 """
 
 from __future__ import annotations
