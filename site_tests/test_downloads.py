@@ -325,3 +325,18 @@ def test_chapter_archive_runs_every_script(site, base_url, reader, tmp_path) -> 
         _check(done, f"python {script.name} from the unpacked {archive.name}")
         timings.append(f"{script.name} {time.perf_counter() - start:.1f} s")
     print("ran from the archive: " + ", ".join(timings), file=sys.stderr)
+
+
+_PLACEHOLDER = re.compile(
+    r"URL-OF|URL_OF|example\.(?:com|org)|<your[ -]|YOUR[-_](?:URL|REPO)"
+)
+
+
+def test_no_placeholder_addresses(site) -> None:
+    """Every address on the site is a real one: no ``git clone URL-OF-THIS-PROJECT``."""
+    found = [
+        f"{page.relative_to(site)}: {match[0]}"
+        for page in sorted(site.rglob("*.html"))
+        for match in _PLACEHOLDER.finditer(page.read_text(encoding="utf-8"))
+    ]
+    assert not found, "placeholder addresses:\n" + "\n".join(found[:20])
