@@ -350,19 +350,22 @@ def run_note(app: Sphinx, chapter: str, example: str, indent: str) -> str:
     extras = page_extras(chapter, example)
     needs = ""
     if extras:
-        packages = sorted({p for e in extras for p in EXTRAS[e]})
+        packages = sorted(
+            {re.split(r"[<>=!~;\[ ]", p, maxsplit=1)[0] for e in extras for p in EXTRAS[e]}
+        )
+        named = ", ".join(f"``{e}``" for e in sorted(extras))
         needs = (
-            f" This page needs the extra ``{', '.join(sorted(extras))}``"
-            f" ({', '.join(packages)}), which the first command installs too."
+            f"This page needs the extra{'s' if len(extras) > 1 else ''} {named} of the"
+            f" helpers ({', '.join(packages)}): the first command installs it too. "
         )
     lines = [
         ".. note::",
         "    :class: sphx-glr-download-link-note",
         "",
-        f"    **Run it yourself.** Save :download:`{example}.py <{example}.py>` and"
+        f"    **Run it yourself.** {needs}Save :download:`{example}.py <{example}.py>` and"
         f" :download:`{WHEEL} <{_download_path(app, WHEEL)}>` (the helpers it"
         " imports) in one folder; there, in a :doc:`virtual environment </setup>`,"
-        f" run:{needs}",
+        " run:",
         "",
         "    .. code-block:: bash",
         "",
