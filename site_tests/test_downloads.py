@@ -239,7 +239,7 @@ def _chapters(site: Path) -> list[str]:
 
 
 _RUNNING_TIME = re.compile(
-    r"Total running time of the script:\s*\(\s*(\d+) minutes\s+([\d.]+) sec"
+    r"Total running time of the script:(?:<[^>]*>|\s)*\(\s*(\d+) minutes\s+([\d.]+) sec"
 )
 
 
