@@ -32,8 +32,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from conc_examples.timing import Timing
@@ -214,8 +214,9 @@ class Scaling:
     ``timings[kind][i]`` holds the rounds of ``workers[i]`` workers of that kind;
     ``cpus[kind][i]`` the median over the rounds of the CPUs in use: the CPU time the
     tasks spent (each timed in its own thread, in whichever process ran it) per
-    wall-clock second of the run.  Load on the machine can only lower that figure.  ``shares`` compares, round by round, the 2-worker process pool with the
-    ceiling's two independent processes doing the same halves right after it.
+    wall-clock second of the run.  Load on the machine can only lower that figure.
+    ``shares`` compares, round by round, the 2-worker process pool with the ceiling's
+    two independent processes doing the same halves right after it.
     """
 
     workers: tuple[int, ...]
@@ -333,7 +334,9 @@ def measure_scaling(
             stack.enter_context(pool)
         # Processes first, then threads: sleeping tasks keep each worker busy, so the
         # pool starts every one of them now.
-        for pool in sorted(made.values(), key=lambda p: not isinstance(p, ProcessPoolExecutor)):
+        for pool in sorted(
+            made.values(), key=lambda p: not isinstance(p, ProcessPoolExecutor)
+        ):
             list(pool.map(time.sleep, [0.05] * size, timeout=timeout))
         paired = next(
             (n for n, p in made.items() if isinstance(p, ProcessPoolExecutor)), None
@@ -349,16 +352,16 @@ def measure_scaling(
             for name, n in order[shift:] + order[:shift]:
                 tasks = [total // n] * n
                 start = time.perf_counter()
-                used = sum(made[name].map(partial(_cpu_seconds, work), tasks, timeout=timeout))
+                used = sum(
+                    made[name].map(partial(_cpu_seconds, work), tasks, timeout=timeout)
+                )
                 wall = time.perf_counter() - start
                 walls[name, n].append(wall)
                 cpus[name, n].append(used / wall if wall else 0.0)
                 if probe is not None and (name, n) == (paired, 2):
                     probe()
         found = probe.ceiling() if probe is not None else None
-    timings = {
-        name: [Timing.of(walls[name, n]) for n in workers] for name in pools
-    }
+    timings = {name: [Timing.of(walls[name, n]) for n in workers] for name in pools}
     shares = (
         shares_of_ceiling(timings[paired][workers.index(2)], found)
         if found is not None and paired is not None

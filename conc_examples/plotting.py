@@ -200,7 +200,9 @@ def scaling_chart(
         base = baseline[name] if isinstance(baseline, Mapping) else baseline
         reference = _estimate(base, estimator)
         points = [reference / _estimate(t, estimator) for t in timings]
-        low = [max(0.0, p - reference / t.max) for p, t in zip(points, timings, strict=True)]
+        low = [
+            max(0.0, p - reference / t.max) for p, t in zip(points, timings, strict=True)
+        ]
         high = [
             0.0 if estimator == "best" else reference / t.min - p
             for p, t in zip(points, timings, strict=True)
@@ -262,8 +264,13 @@ def scaling_panels(
         colour = line.get_color()
         line.remove()
         left.errorbar(
-            workers, points, yerr=[low, [0.0] * len(points)], marker="o", capsize=4,
-            color=colour, label=name,
+            workers,
+            points,
+            yerr=[low, [0.0] * len(points)],
+            marker="o",
+            capsize=4,
+            color=colour,
+            label=name,
         )
         right.plot(workers, list(cpus[name]), marker="s", color=colour)
         top = max(top, *points, *cpus[name])

@@ -59,7 +59,10 @@ from conc_examples.ceiling import measure_scaling
 from conc_examples.plotting import show
 
 if __name__ == "__main__":
-    pools = {"ThreadPoolExecutor": ThreadPoolExecutor, "ProcessPoolExecutor": ProcessPoolExecutor}
+    pools = {
+        "ThreadPoolExecutor": ThreadPoolExecutor,
+        "ProcessPoolExecutor": ProcessPoolExecutor,
+    }
     scaling = measure_scaling(cpu_bound, TOTAL, workers=[1, 2, 4], pools=pools)
     print(scaling)
     scaling.chart(title="One CPU-bound job on a thread pool and a process pool")
