@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from conc_examples.overview import Overview
+
 __all__ = [
     "bar_chart",
+    "overview_chart",
     "scaling_chart",
     "scaling_panels",
     "show",
@@ -242,16 +245,16 @@ def scaling_panels(
     import matplotlib.pyplot as plt
 
     with mpl.rc_context(_STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
     fig.patch.set_alpha(0.0)
-    fig.suptitle(title, fontsize=12)
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
     fig.supxlabel(caption(), fontsize=8, color="#555555")
     cpus_here = usable_cpus()
     ideal = [min(n, cpus_here) for n in workers]
     top = max([*ideal, ceiling or 0])
     for ax in (left, right):
         ax.patch.set_alpha(0.0)
-        ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers, {cpus_here} CPUs)")
+        ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers,\n{cpus_here} CPUs)")
         ax.set_xticks(list(workers))
         ax.set_xlabel("workers")
     if ceiling is not None:
@@ -280,12 +283,69 @@ def scaling_panels(
     right.set_ylabel("CPU seconds per second")
     for ax in (left, right):
         ax.set_ylim(0, top * 1.2)
+    handles, labels = left.get_legend_handles_labels()
     fig.legend(
-        *left.get_legend_handles_labels(),
+        handles,
+        [
+            label + ("\n(whisker: down to its slowest round)" if label in series else "")
+            for label in labels
+        ],
         loc="outside right upper",
-        title="whiskers: down to the slowest round",
-        title_fontsize=8,
     )
+    return fig
+
+
+def overview_chart(overview: Overview) -> Figure:
+    """The landing page's figure: each job done four ways, the ideal beside each.
+
+    Two panels (waiting, computing), one bar per way at its best round with a whisker
+    up to the slowest, the ideal as a dashed line, the legend outside on the right.
+    """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    with mpl.rc_context(_STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    fig.suptitle(
+        f"The same {overview.tasks} tasks done four ways: who gets faster?",
+        fontsize=12,
+        x=0.01,
+        ha="left",
+    )
+    fig.supxlabel(caption(), fontsize=8, color="#555555")
+    titles = {
+        "waiting": f"waiting: {overview.tasks} waits of {overview.wait * 1e3:.0f} ms",
+        "computing": f"computing: {overview.tasks} pure-Python tasks",
+    }
+    ideals = {
+        "waiting": "ideal: one wait (all overlap)",
+        "computing": f"ideal: sequential / {min(overview.tasks, usable_cpus())} CPUs",
+    }
+    for ax, (job, runs) in zip(axes, overview.timings.items(), strict=True):
+        ax.patch.set_alpha(0.0)
+        values = [t.scaled(1e3) for t in runs.values()]
+        bars = ax.bar(
+            list(runs),
+            [t.min for t in values],
+            yerr=[[0.0] * len(values), [t.max - t.min for t in values]],
+            capsize=4,
+            color="#4c78a8",
+            label=f"best of {min(len(t.runs) for t in values)} rounds\n(whisker: up to the slowest)",
+        )
+        ax.bar_label(bars, fmt="%.0f", padding=3, fontsize=9)
+        ideal = overview.ideal[job] * 1e3
+        ax.axhline(ideal, **_IDEAL, label=ideals[job])
+        ax.set_title(titles[job], fontsize=10)
+        ax.set_ylabel("wall time (ms)")
+        ax.set_ylim(0, max([t.max for t in values] + [ideal]) * 1.2)
+    handles, labels = [], []
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="outside right upper")
     return fig
 
 
