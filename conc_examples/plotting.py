@@ -325,13 +325,14 @@ def overview_chart(overview: Overview) -> Figure:
     for ax, (job, runs) in zip(axes, overview.timings.items(), strict=True):
         ax.patch.set_alpha(0.0)
         values = [t.scaled(1e3) for t in runs.values()]
+        rounds = min(len(t.runs) for t in values)
         bars = ax.bar(
             list(runs),
             [t.min for t in values],
             yerr=[[0.0] * len(values), [t.max - t.min for t in values]],
             capsize=4,
             color="#4c78a8",
-            label=f"best of {min(len(t.runs) for t in values)} rounds\n(whisker: up to the slowest)",
+            label=f"best of {rounds} rounds\n(whisker: up to the slowest)",
         )
         ax.bar_label(bars, fmt="%.0f", padding=3, fontsize=9)
         ideal = overview.ideal[job] * 1e3
