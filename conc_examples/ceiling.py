@@ -275,6 +275,13 @@ class Scaling:
             )
         return "\n".join(lines)
 
+    def cpu_chart(self, *, title: str) -> Figure:
+        """The CPUs in use per number of workers, the ideal beside them: the chart that
+        load cannot push up."""
+        from conc_examples.plotting import cpus_chart
+
+        return cpus_chart(self.workers, self.cpus, title=title, rounds=self.rounds)
+
     def chart(self, *, title: str) -> Figure:
         """Two panels: speed-up over one worker (best of the rounds, with the ideal and
         the ceiling), and the CPUs in use (median of the rounds)."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "bar_chart",
+    "cpus_chart",
     "overview_chart",
     "scaling_chart",
     "scaling_panels",
@@ -292,6 +293,33 @@ def scaling_panels(
         ],
         loc="outside right upper",
     )
+    return fig
+
+
+def cpus_chart(
+    workers: Sequence[int],
+    cpus: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    rounds: int,
+) -> Figure:
+    """CPUs in use (CPU seconds per wall-clock second) against the number of workers.
+
+    One line per series, the median of ``rounds`` rounds, and the ideal
+    ``min(workers, usable CPUs)``.  Load on the machine can only lower these figures,
+    so a series that stays at one CPU stays there in every build.
+    """
+    fig, ax = _figure(title)
+    cpus_here = usable_cpus()
+    ideal = [min(n, cpus_here) for n in workers]
+    ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers, {cpus_here} CPUs)")
+    for name, values in cpus.items():
+        ax.plot(workers, list(values), marker="o", label=name)
+    ax.set_xticks(list(workers))
+    ax.set_xlabel("workers")
+    ax.set_ylabel(f"CPUs in use (CPU s per s,\nmedian of {rounds} rounds)")
+    ax.set_ylim(0, max([*ideal, *(v for values in cpus.values() for v in values)]) * 1.2)
+    _legend_outside(ax)
     return fig
 
 

@@ -42,6 +42,7 @@ def _figures():
         "speedup_bars": race.chart({"b over a": ("b", "a")}, title="r", ideal=2.0),
         "race_bars": race.bars(title="bars", ideal=0.1),
         "scaling_panels": scaling.chart(title="panels"),
+        "cpus_chart": scaling.cpu_chart(title="cpus"),
     }
 
 

@@ -77,20 +77,20 @@ if __name__ == "__main__":
     print(scaling)
 
 # %%
-# The chart has two panels.  On the left, the best round of one worker (in either pool)
-# over each pool's best round, with a whisker down to its slowest round: no pool can
-# start above 1x.  The dashed line is the ideal, the dotted one the ceiling.  On the
-# right, the CPUs in use: the CPU time the tasks spent, each timed in its own thread,
-# per second on the clock.  Load on the machine can only lower that one.
+# The table's speed-ups compare best rounds, and a busy machine can still push them
+# either way.  So the chart shows the figure that load can only lower: the CPUs in use,
+# the CPU time the tasks spent (each timed in its own thread, in whichever process ran
+# it) per second on the clock, the median of the rounds.  The dashed line is the ideal.
 
 if __name__ == "__main__":
-    scaling.chart(title="Pure-Python work: threads vs processes")
+    scaling.cpu_chart(title="Pure-Python work: CPUs kept busy by threads and processes")
 
 # %%
-# On a GIL build the threads line stays at about 1x: only one thread runs at a time.
-# The processes line climbs towards the ceiling, because each process has its own
-# interpreter and its own GIL.  (On a free-threaded build with the GIL off, threads would
-# climb too, and use more than one CPU.)
+# On a GIL build the threads line stays at one CPU, however many threads: only one of
+# them runs at a time.  The processes line climbs towards the number of CPUs, because
+# each process has its own interpreter and its own GIL; how much faster that makes the
+# work, the table's speed-up and ceiling lines say (two vCPUs of one core give less than
+# 2x).  (On a free-threaded build with the GIL off, threads would climb too.)
 #
 # Who ran when: a timeline
 # ------------------------

@@ -156,7 +156,8 @@ print(ceiling)
 # CPU time the tasks spent per second on the clock.  Its chart draws the best round of
 # one worker over each point's best round, so no pool starts above 1x, and beside it the
 # CPUs in use: load on the machine can only lower that figure, so "threads used at most
-# one CPU" holds in every build.
+# one CPU" holds in every build.  Where that is the claim (the GIL page), the page draws
+# the CPUs in use alone (``scaling.cpu_chart``).
 # :ref:`sphx_glr_chapters_04_gil_02_cpu_bound_and_the_gil.py` and
 # :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` use it.
 #
