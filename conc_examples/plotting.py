@@ -397,8 +397,7 @@ def timeline_chart(spans: Sequence[Span], *, title: str) -> Figure:
             [(s.start - origin, s.duration) for s in mine],
             (row - 0.35, 0.7),
             facecolors=colours(row % 10),
-            edgecolor="white",
-            linewidth=0.5,
+            linewidth=0,  # a white edge would wash out the shortest bars
         )
     ax.set_yticks(range(len(workers)), workers)
     ax.invert_yaxis()
