@@ -56,9 +56,9 @@ if __name__ == "__main__":
     print(f"CPUs in use: {cpu / wall:.2f}")
 
 # %%
-# Two threads used at most about one CPU, not two.  :func:`time.process_time` counts the CPU time
-# of every thread of this process, so ``cpu / wall`` is how many CPUs it kept busy.
-# A busy machine can only lower that figure, never raise it.
+# Two threads used at most about one CPU, not two.  :func:`time.process_time` counts
+# the CPU time of every thread of this process, so ``cpu / wall`` is how many CPUs it
+# kept busy.  A busy machine can only lower that figure, never raise it.
 #
 # Threads against processes
 # -------------------------
