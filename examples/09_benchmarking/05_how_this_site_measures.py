@@ -73,7 +73,7 @@ compare = race(
         "work x1": lambda: cpu_bound(iterations),
         f"work x{FACTOR}": lambda: cpu_bound(FACTOR * iterations),
     },
-    rounds=7,
+    rounds=5,
 )
 print(compare)
 compare.bars(
@@ -129,7 +129,7 @@ print(caption())
 from conc_examples.ceiling import CeilingProbe
 
 with CeilingProbe(2, iterations) as probe:
-    for _ in range(5):
+    for _ in range(3):
         probe()
 ceiling = probe.ceiling()
 print(ceiling)
