@@ -37,6 +37,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "gallery_hooks",
     "reader_downloads",  # the wheel, a zip per chapter, the note on every example page
+    "overview",  # the landing page's figure, measured at every build
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "**/*.ipynb", "**/*.py", "**/*.zip", "**/*.md5"]

@@ -129,8 +129,8 @@ if __name__ == "__main__":
 #
 # The other emergency is the user pressing Ctrl-C.  A real Ctrl-C sends SIGINT to every
 # process in the terminal's foreground group, the pool's workers too, so a shutdown
-# that works has to plan for both sides.  The chapter on what goes wrong shows it with a
-# real signal, on its page "Ctrl-C stops a pool" (``02_ctrl_c_stops_a_pool.py``).
+# that works has to plan for both sides: see it done with a real signal in
+# :ref:`sphx_glr_chapters_11_when_things_go_wrong_02_ctrl_c_stops_a_pool.py`.
 #
 # Take-away: a dead worker breaks the whole pool and fails every task in flight (attempt
 # 1 above failed every item it printed); recover with a new pool that retries
