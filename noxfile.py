@@ -108,6 +108,46 @@ def docs(session: nox.Session) -> None:
     session.log(f"The site is built: open {HTML / 'index.html'} (or run `nox -s serve`).")
 
 
+PYTHON_INVENTORY = DOCS / "_inventories" / "python3.inv"
+PYTHON_INVENTORY_URL = "https://docs.python.org/3/objects.inv"
+
+
+@nox.session(python=False, name="python-inventory")
+def python_inventory(session: nox.Session) -> None:
+    """Refresh the committed Python inventory (docs/_inventories/python3.inv).
+
+    Fetches the URL (needs the network); ``-- FILE`` copies a local ``objects.inv``
+    instead, e.g. Debian's ``/usr/share/doc/python3/html/objects.inv`` (python3-doc).
+    """
+    import urllib.request
+
+    if session.posargs:
+        source = session.posargs[0]
+        try:
+            data = Path(source).read_bytes()
+        except OSError as error:
+            session.error(f"cannot read {source}: {error}")
+    else:
+        source = PYTHON_INVENTORY_URL
+        try:
+            with urllib.request.urlopen(source, timeout=20) as response:
+                data = response.read()
+        except OSError as error:
+            session.error(
+                f"cannot fetch {source} ({error}): this needs the network. The committed"
+                f" {PYTHON_INVENTORY.relative_to(ROOT)} is unchanged; offline, pass a"
+                " local copy: `nox -s python-inventory -- /path/to/objects.inv`"
+            )
+    header = data.split(b"\n", 4)[:3]
+    if not header or header[0] != b"# Sphinx inventory version 2":
+        session.error(f"{source} is not a Sphinx objects.inv (version 2)")
+    PYTHON_INVENTORY.write_bytes(data)
+    project, version = (
+        line.decode(errors="replace").split(": ", 1)[-1] for line in header[1:3]
+    )
+    session.log(f"{PYTHON_INVENTORY.relative_to(ROOT)}: {project} {version}, from {source}")
+
+
 @nox.session(python=False)
 def serve(session: nox.Session) -> None:
     """Serve the built site on http://127.0.0.1:8000 (``-- PORT`` to change the port)."""

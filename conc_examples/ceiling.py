@@ -15,6 +15,10 @@ ceiling for (:func:`~conc_examples.timing.measure_interleaved`), and
 :func:`shares_of_ceiling` compares each round with its own ceiling.  The children run
 the work once before the first measurement, so the first round does not pay for
 their cold start.
+
+:func:`measure_scaling` does all of it in one call: the same work split over 1, 2, ...
+workers of each kind of pool, in interleaved rounds, with the ceiling's turn right
+after the 2-worker process pool in every round, and the CPU time each run used.
 """
 
 from __future__ import annotations
@@ -24,11 +28,20 @@ import select
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from conc_examples.timing import Timing
 
-__all__ = ["Ceiling", "CeilingProbe", "shares_of_ceiling"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["Ceiling", "CeilingProbe", "Scaling", "measure_scaling", "shares_of_ceiling"]
 
 # Each child runs ``cpu_bound(n)`` for every ``n`` it reads and answers how long it
 # took, timed inside the child: what is measured is the work, not the pipe.
@@ -192,3 +205,180 @@ def shares_of_ceiling(parallel: Timing, ceiling: Ceiling) -> list[float]:
         together / run
         for together, run in zip(ceiling.together.runs, parallel.runs, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """What :func:`measure_scaling` measured, per kind of pool and number of workers.
+
+    ``timings[kind][i]`` holds the rounds of ``workers[i]`` workers of that kind;
+    ``cpus[kind][i]`` the median over the rounds of the CPUs in use: the CPU time the
+    tasks spent (each timed in its own thread, in whichever process ran it) per
+    wall-clock second of the run.  Load on the machine can only lower that figure.
+    ``shares`` compares, round by round, the 2-worker process pool with the ceiling's
+    two independent processes doing the same halves right after it.
+    """
+
+    workers: tuple[int, ...]
+    timings: dict[str, list[Timing]]
+    cpus: dict[str, list[float]]
+    ceiling: Ceiling | None
+    shares: tuple[float, ...]
+    rounds: int
+
+    def _index(self, workers: int) -> int:
+        return self.workers.index(workers)
+
+    @property
+    def one_worker(self) -> float:
+        """The baseline: the best round of one worker, in any of the pools.
+
+        Every pool's one worker does the whole job alone, so the fastest of those
+        rounds is the steadiest figure of one worker's time.  No point can be far
+        above 1x at one worker, and all pools share the same yardstick.
+        """
+        return min(timings[0].min for timings in self.timings.values())
+
+    def speedup(self, kind: str, workers: int) -> float:
+        """The one-worker baseline over the best round of ``workers`` of ``kind``."""
+        return self.one_worker / self.timings[kind][self._index(workers)].min
+
+    def slowest_speedup(self, kind: str, workers: int) -> float:
+        """The same from the slowest round: how far load pulled the figure down."""
+        return self.one_worker / self.timings[kind][self._index(workers)].max
+
+    def cpus_in_use(self, kind: str, workers: int) -> float:
+        return self.cpus[kind][self._index(workers)]
+
+    @property
+    def share(self) -> float:
+        """Median share of the ceiling the 2-worker process pool reached (nan if none)."""
+        return statistics.median(self.shares) if self.shares else float("nan")
+
+    def __str__(self) -> str:
+        lines = [
+            f"{'pool':<10} workers  fastest  slowest  speed-up  CPU s/s"
+            f"  (best of {self.rounds} rounds)"
+        ]
+        for kind, timings in self.timings.items():
+            for n, timing in zip(self.workers, timings, strict=True):
+                lines.append(
+                    f"{kind:<10} {n:>7}  {timing.min:6.3f}s  {timing.max:6.3f}s"
+                    f"  {self.speedup(kind, n):7.2f}x  {self.cpus_in_use(kind, n):7.2f}"
+                )
+        if self.ceiling is not None:
+            lines.append(f"ceiling: {self.ceiling}")
+            lines.append(
+                f"the 2-worker process pool reached {self.share:.0%} of it"
+                f" (median of {len(self.shares)} paired rounds,"
+                f" {min(self.shares):.0%} to {max(self.shares):.0%})"
+            )
+        return "\n".join(lines)
+
+    def cpu_chart(self, *, title: str) -> Figure:
+        """The CPUs in use per number of workers, the ideal beside them: the chart that
+        load cannot push up."""
+        from conc_examples.plotting import cpus_chart
+
+        return cpus_chart(self.workers, self.cpus, title=title, rounds=self.rounds)
+
+    def chart(self, *, title: str) -> Figure:
+        """Two panels: speed-up over one worker (best of the rounds, with the ideal and
+        the ceiling), and the CPUs in use (median of the rounds)."""
+        from conc_examples.plotting import scaling_panels
+
+        return scaling_panels(
+            self.workers,
+            self.timings,
+            self.cpus,
+            baseline=self.one_worker,
+            title=title,
+            ceiling=None if self.ceiling is None else self.ceiling.speedup,
+            ceiling_label=(
+                f"{self.ceiling.processes if self.ceiling else 2} independent processes"
+            ),
+        )
+
+
+def _cpu_seconds(work: Callable[[int], object], units: int) -> float:
+    """Run ``work(units)``; return the CPU time this thread spent on it (picklable)."""
+    start = time.thread_time()
+    work(units)
+    return time.thread_time() - start
+
+
+def measure_scaling(
+    work: Callable[[int], object],
+    total: int,
+    *,
+    workers: Sequence[int],
+    pools: Mapping[str, Callable[..., Executor]],
+    rounds: int = 5,
+    ceiling: bool = True,
+    timeout: float = 60.0,
+) -> Scaling:
+    """Split ``work(total)`` over each number of ``workers`` of each kind of pool.
+
+    ``pools`` maps a name to an executor class (or any callable taking
+    ``max_workers``); one pool of ``max(workers)`` per kind runs ``w`` tasks of
+    ``work(total // w)`` for ``w`` workers.  The pools start all their workers before
+    any timing (process pools first: a process that runs threads must not fork).  In
+    each of ``rounds`` rounds every (pool, workers) pair runs once, starting one place
+    further on each round.  With ``ceiling`` (and 2 in ``workers`` and a process
+    pool), a :class:`CeilingProbe` of two processes running
+    ``cpu_bound(total // 2)`` takes its turn right after the 2-worker process pool:
+    pass :func:`~conc_examples.workloads.cpu_bound` as ``work`` then.
+    """
+    workers = tuple(workers)
+    if 1 not in workers or workers[0] != 1:
+        raise ValueError("workers must start at 1: speed-ups are over one worker")
+    if rounds < 1:
+        raise ValueError("rounds must be at least 1")
+    size = max(workers)
+    with ExitStack() as stack:
+        made = {name: make(max_workers=size) for name, make in pools.items()}
+        for pool in made.values():
+            stack.enter_context(pool)
+        # Processes first, then threads: sleeping tasks keep each worker busy, so the
+        # pool starts every one of them now.
+        for pool in sorted(
+            made.values(), key=lambda p: not isinstance(p, ProcessPoolExecutor)
+        ):
+            list(pool.map(time.sleep, [0.05] * size, timeout=timeout))
+        paired = next(
+            (n for n, p in made.items() if isinstance(p, ProcessPoolExecutor)), None
+        )
+        probe = None
+        if ceiling and paired is not None and 2 in workers:
+            probe = stack.enter_context(CeilingProbe(2, total // 2, timeout=timeout))
+        order = [(name, n) for name in made for n in workers]
+        walls: dict[tuple[str, int], list[float]] = {key: [] for key in order}
+        cpus: dict[tuple[str, int], list[float]] = {key: [] for key in order}
+        for round_number in range(rounds):
+            shift = round_number % len(order)
+            for name, n in order[shift:] + order[:shift]:
+                tasks = [total // n] * n
+                start = time.perf_counter()
+                used = sum(
+                    made[name].map(partial(_cpu_seconds, work), tasks, timeout=timeout)
+                )
+                wall = time.perf_counter() - start
+                walls[name, n].append(wall)
+                cpus[name, n].append(used / wall if wall else 0.0)
+                if probe is not None and (name, n) == (paired, 2):
+                    probe()
+        found = probe.ceiling() if probe is not None else None
+    timings = {name: [Timing.of(walls[name, n]) for n in workers] for name in pools}
+    shares = (
+        shares_of_ceiling(timings[paired][workers.index(2)], found)
+        if found is not None and paired is not None
+        else []
+    )
+    return Scaling(
+        workers,
+        timings,
+        {name: [statistics.median(cpus[name, n]) for n in workers] for name in pools},
+        found,
+        tuple(shares),
+        rounds,
+    )

@@ -1,7 +1,9 @@
-"""The three charts of the site: bars, scaling and timelines, each with its ideal.
+"""The charts of the site: bars, speed-ups, scaling and timelines, each with its ideal.
 
-Every chart shows the median with min-max whiskers, draws the ideal beside the
-measurement (a claim without its bound is half a claim), and carries the machine
+Every chart draws the ideal beside the measurement (a claim without its bound is half
+a claim), says in its legend which estimator it shows (by default the best of the
+runs, which load on a shared machine disturbs least, with the spread as whiskers),
+keeps the legend outside the axes where it cannot cover data, and carries the machine
 caption.  Figures are saved with a transparent background and dark text; the site's
 stylesheet gives images a light backing in dark mode, so they read in both themes.
 
@@ -23,10 +25,22 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["bar_chart", "overhead_chart", "scaling_chart", "show", "timeline_chart"]
+    from conc_examples.overview import Overview
+
+__all__ = [
+    "bar_chart",
+    "cpus_chart",
+    "overhead_chart",
+    "overview_chart",
+    "scaling_chart",
+    "scaling_panels",
+    "show",
+    "speedup_bars",
+    "timeline_chart",
+]
 
 _STYLE = {
-    "figure.figsize": (7.0, 3.8),
+    "figure.figsize": (8.0, 3.8),
     "figure.dpi": 100,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -56,8 +70,33 @@ def _figure(title: str) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _whiskers(values: Sequence[Timing]) -> list[list[float]]:
-    return [[t.median - t.min for t in values], [t.max - t.median for t in values]]
+def _legend_outside(ax: Axes) -> None:
+    """Put the legend to the right of the axes, where it cannot cover any data."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+
+
+def _estimate(timing: Timing, estimator: str) -> float:
+    if estimator == "best":
+        return timing.min
+    if estimator == "median":
+        return timing.median
+    raise ValueError(f"estimator must be 'best' or 'median', not {estimator!r}")
+
+
+def _whiskers(values: Sequence[Timing], estimator: str = "median") -> list[list[float]]:
+    """Whiskers from each bar to the fastest and the slowest run."""
+    return [
+        [_estimate(t, estimator) - t.min for t in values],
+        [t.max - _estimate(t, estimator) for t in values],
+    ]
+
+
+def _estimator_label(values: Sequence[Timing], estimator: str) -> str:
+    runs = min(len(t.runs) for t in values)
+    if estimator == "best":
+        return f"best of {runs} runs (whisker: up to the slowest)"
+    return f"median of {runs} runs (whiskers: fastest to slowest)"
 
 
 def bar_chart(
@@ -67,25 +106,70 @@ def bar_chart(
     ideal: float | None = None,
     ideal_label: str = "ideal",
     ylabel: str = "wall time (s)",
+    estimator: str = "best",
 ) -> Figure:
-    """Bars of median times with min-max whiskers, and the ideal as a dashed line."""
+    """Bars of the best runs (or the medians) with whiskers, and the ideal as a line.
+
+    ``estimator="best"`` (the default) draws each bar at the fastest run, the figure
+    that load on the machine disturbs least, with a whisker up to the slowest;
+    ``"median"`` draws the median with whiskers from the fastest to the slowest.  The
+    legend, which names the estimator, sits outside the axes.
+    """
     fig, ax = _figure(title)
     labels = list(timings)
     values = list(timings.values())
     bars = ax.bar(
         labels,
-        [t.median for t in values],
-        yerr=_whiskers(values),
+        [_estimate(t, estimator) for t in values],
+        yerr=_whiskers(values, estimator),
         capsize=5,
         color="#4c78a8",
-        label="median (whiskers: min-max)",
+        label=_estimator_label(values, estimator),
     )
     ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=9)
     if ideal is not None:
         ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}")
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, max([t.max for t in values] + [ideal or 0]) * 1.2)
-    ax.legend(loc="best")  # away from the tallest bars and their labels
+    _legend_outside(ax)
+    return fig
+
+
+def speedup_bars(
+    speedups: Mapping[str, tuple[float, float]],
+    *,
+    title: str,
+    ideal: float,
+    ideal_label: str,
+    estimator_label: str,
+    ceiling: float | None = None,
+    ceiling_label: str = "measured ceiling",
+) -> Figure:
+    """Bars of speed-ups, each ``(best, slowest)``: the bar at the best, a whisker down.
+
+    ``best`` compares the fastest runs of the two contenders; ``slowest`` the
+    contender's slowest run with the baseline's fastest, so the whisker shows how far
+    load pulled the figure down.
+    """
+    fig, ax = _figure(title)
+    labels = list(speedups)
+    best = [speedups[k][0] for k in labels]
+    low = [max(0.0, speedups[k][0] - speedups[k][1]) for k in labels]
+    bars = ax.bar(
+        labels,
+        best,
+        yerr=[low, [0.0] * len(labels)],
+        capsize=5,
+        color="#4c78a8",
+        label=estimator_label,
+    )
+    ax.bar_label(bars, fmt="%.2fx", padding=3, fontsize=9)
+    ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}x")
+    if ceiling is not None:
+        ax.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
+    ax.set_ylabel("speed-up (x)")
+    ax.set_ylim(0, max([*best, ideal, ceiling or 0]) * 1.2)
+    _legend_outside(ax)
     return fig
 
 
@@ -93,15 +177,22 @@ def scaling_chart(
     workers: Sequence[int],
     series: Mapping[str, Sequence[Timing]],
     *,
-    baseline: Timing,
+    baseline: Timing | Mapping[str, Timing],
     title: str,
     ceiling: float | None = None,
     ceiling_label: str = "measured ceiling",
+    estimator: str = "best",
+    ylabel: str | None = None,
 ) -> Figure:
     """Speed-up over ``baseline`` against the number of workers, one line per series.
 
-    The ideal is ``min(workers, usable CPUs)``; ``ceiling`` is what independent
-    processes reach on this machine (see :mod:`conc_examples.ceiling`).
+    ``baseline`` is one Timing for every series, or one per series name (e.g. each
+    pool with one worker, so that one worker is 1x by construction).  With
+    ``estimator="best"`` (the default) each point is the baseline's fastest run over
+    the series' fastest run, with a whisker down to its slowest; ``"median"`` divides
+    medians and spans fastest to slowest.  The ideal is ``min(workers, usable CPUs)``;
+    ``ceiling`` is what independent processes reach on this machine (see
+    :mod:`conc_examples.ceiling`).  The legend sits outside the axes.
     """
     fig, ax = _figure(title)
     cpus = usable_cpus()
@@ -109,16 +200,182 @@ def scaling_chart(
     ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers, {cpus} CPUs)")
     if ceiling is not None:
         ax.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
+    top = max([*ideal, ceiling or 0])
     for name, timings in series.items():
-        speedups = [t.speedup_over(baseline) for t in timings]
-        low = [s - baseline.median / t.max for s, t in zip(speedups, timings, strict=True)]
-        high = [baseline.median / t.min - s for s, t in zip(speedups, timings, strict=True)]
-        ax.errorbar(workers, speedups, yerr=[low, high], marker="o", capsize=4, label=name)
+        base = baseline[name] if isinstance(baseline, Mapping) else baseline
+        reference = _estimate(base, estimator)
+        points = [reference / _estimate(t, estimator) for t in timings]
+        low = [
+            max(0.0, p - reference / t.max) for p, t in zip(points, timings, strict=True)
+        ]
+        high = [
+            0.0 if estimator == "best" else reference / t.min - p
+            for p, t in zip(points, timings, strict=True)
+        ]
+        ax.errorbar(workers, points, yerr=[low, high], marker="o", capsize=4, label=name)
+        top = max(top, *(p + h for p, h in zip(points, high, strict=True)))
     ax.set_xticks(list(workers))
     ax.set_xlabel("workers")
-    ax.set_ylabel(f"speed-up over baseline ({baseline.median:.3f} s)")
-    ax.set_ylim(0, max([*ideal, ceiling or 0]) * 1.25)
-    ax.legend(loc="upper left")
+    if ylabel is None:
+        runs = min(len(t.runs) for timings in series.values() for t in timings)
+        what = "best of" if estimator == "best" else "median of"
+        ylabel = f"speed-up ({what} {runs} rounds)"
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, top * 1.2)
+    _legend_outside(ax)
+    return fig
+
+
+def scaling_panels(
+    workers: Sequence[int],
+    series: Mapping[str, Sequence[Timing]],
+    cpus: Mapping[str, Sequence[float]],
+    *,
+    baseline: float,
+    title: str,
+    ceiling: float | None = None,
+    ceiling_label: str = "measured ceiling",
+) -> Figure:
+    """Left: speed-up over ``baseline`` (seconds); right: CPUs in use.
+
+    The left panel shows ``baseline`` over each series' best round (pass the best
+    round of one worker), with a whisker down to the slowest round; the right one the
+    median CPU seconds per wall-clock second, which load can only lower.  Both carry
+    the ideal ``min(workers, usable CPUs)``; the legend sits outside, on the right.
+    """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    with mpl.rc_context(_STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
+    fig.supxlabel(caption(), fontsize=8, color="#555555")
+    cpus_here = usable_cpus()
+    ideal = [min(n, cpus_here) for n in workers]
+    top = max([*ideal, ceiling or 0])
+    for ax in (left, right):
+        ax.patch.set_alpha(0.0)
+        ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers,\n{cpus_here} CPUs)")
+        ax.set_xticks(list(workers))
+        ax.set_xlabel("workers")
+    if ceiling is not None:
+        left.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
+    runs = min(len(t.runs) for timings in series.values() for t in timings)
+    for name, timings in series.items():
+        points = [baseline / t.min for t in timings]
+        low = [max(0.0, p - baseline / t.max) for p, t in zip(points, timings, strict=True)]
+        (line,) = left.plot([], [])  # take the next colour for both panels
+        colour = line.get_color()
+        line.remove()
+        left.errorbar(
+            workers,
+            points,
+            yerr=[low, [0.0] * len(points)],
+            marker="o",
+            capsize=4,
+            color=colour,
+            label=name,
+        )
+        right.plot(workers, list(cpus[name]), marker="s", color=colour)
+        top = max(top, *points, *cpus[name])
+    left.set_title(f"speed-up over 1 worker (best of {runs} rounds)", fontsize=10)
+    left.set_ylabel("speed-up (x)")
+    right.set_title(f"CPUs in use (median of {runs} rounds)", fontsize=10)
+    right.set_ylabel("CPU seconds per second")
+    for ax in (left, right):
+        ax.set_ylim(0, top * 1.2)
+    handles, labels = left.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        [
+            label + ("\n(whisker: down to its slowest round)" if label in series else "")
+            for label in labels
+        ],
+        loc="outside right upper",
+    )
+    return fig
+
+
+def cpus_chart(
+    workers: Sequence[int],
+    cpus: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    rounds: int,
+) -> Figure:
+    """CPUs in use (CPU seconds per wall-clock second) against the number of workers.
+
+    One line per series, the median of ``rounds`` rounds, and the ideal
+    ``min(workers, usable CPUs)``.  Load on the machine can only lower these figures,
+    so a series that stays at one CPU stays there in every build.
+    """
+    fig, ax = _figure(title)
+    cpus_here = usable_cpus()
+    ideal = [min(n, cpus_here) for n in workers]
+    ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers, {cpus_here} CPUs)")
+    for name, values in cpus.items():
+        ax.plot(workers, list(values), marker="o", label=name)
+    ax.set_xticks(list(workers))
+    ax.set_xlabel("workers")
+    ax.set_ylabel(f"CPUs in use (CPU s per s,\nmedian of {rounds} rounds)")
+    ax.set_ylim(0, max([*ideal, *(v for values in cpus.values() for v in values)]) * 1.2)
+    _legend_outside(ax)
+    return fig
+
+
+def overview_chart(overview: Overview) -> Figure:
+    """The landing page's figure: each job done four ways, the ideal beside each.
+
+    Two panels (waiting, computing), one bar per way at its best round with a whisker
+    up to the slowest, the ideal as a dashed line, the legend outside on the right.
+    """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    with mpl.rc_context(_STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    fig.suptitle(
+        f"The same {overview.tasks} tasks done four ways: who gets faster?",
+        fontsize=12,
+        x=0.01,
+        ha="left",
+    )
+    fig.supxlabel(caption(), fontsize=8, color="#555555")
+    titles = {
+        "waiting": f"waiting: {overview.tasks} waits of {overview.wait * 1e3:.0f} ms",
+        "computing": f"computing: {overview.tasks} pure-Python tasks",
+    }
+    ideals = {
+        "waiting": "ideal: one wait (all overlap)",
+        "computing": f"ideal: sequential / {min(overview.tasks, usable_cpus())} CPUs",
+    }
+    for ax, (job, runs) in zip(axes, overview.timings.items(), strict=True):
+        ax.patch.set_alpha(0.0)
+        values = [t.scaled(1e3) for t in runs.values()]
+        rounds = min(len(t.runs) for t in values)
+        bars = ax.bar(
+            list(runs),
+            [t.min for t in values],
+            yerr=[[0.0] * len(values), [t.max - t.min for t in values]],
+            capsize=4,
+            color="#4c78a8",
+            label=f"best of {rounds} rounds\n(whisker: up to the slowest)",
+        )
+        ax.bar_label(bars, fmt="%.0f", padding=3, fontsize=9)
+        ideal = overview.ideal[job] * 1e3
+        ax.axhline(ideal, **_IDEAL, label=ideals[job])
+        ax.set_title(titles[job], fontsize=10)
+        ax.set_ylabel("wall time (ms)")
+        ax.set_ylim(0, max([t.max for t in values] + [ideal]) * 1.2)
+    handles, labels = [], []
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="outside right upper")
     return fig
 
 
@@ -174,8 +431,7 @@ def timeline_chart(spans: Sequence[Span], *, title: str) -> Figure:
             [(s.start - origin, s.duration) for s in mine],
             (row - 0.35, 0.7),
             facecolors=colours(row % 10),
-            edgecolor="white",
-            linewidth=0.5,
+            linewidth=0,  # a white edge would wash out the shortest bars
         )
     ax.set_yticks(range(len(workers)), workers)
     ax.invert_yaxis()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import multiprocessing
 import os
 import pickle
@@ -37,8 +36,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from conc_examples.results import ENV_VAR as RECORD_ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -112,7 +109,6 @@ class ExampleRun:
     stderr: str
     seconds: float
     leftovers: list[str] = field(default_factory=list)
-    records: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -201,13 +197,11 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
     """Run ``script`` as a reader would (plus ``-X dev``), under ``start_method``."""
     token = uuid.uuid4().hex
     with tempfile.TemporaryDirectory() as tmp:
-        records_file = Path(tmp, "records.jsonl")
         values_file = Path(tmp, "values.pickle")
         command = [sys.executable, "-X", "dev", str(RUN_AS_SCRIPT)]
         command += [start_method or "default", str(values_file), str(script)]
         env = {
             **os.environ,
-            RECORD_ENV_VAR: str(records_file),
             "MPLBACKEND": "Agg",
             "PYTHONASYNCIODEBUG": "1",
             "PYTHONIOENCODING": "utf-8",
@@ -234,11 +228,6 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
             stderr += f"\n<killed: still running after {TIMEOUT_SECONDS} s>"
         seconds = time.perf_counter() - start
         leftovers = _leftovers(child.pid, token)
-        records = {}
-        if records_file.exists():
-            for line in records_file.read_text(encoding="utf-8").splitlines():
-                entry = json.loads(line)
-                records[entry["name"]] = entry["value"]
         values = _read_values(values_file)
     return ExampleRun(
         script,
@@ -248,7 +237,6 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
         stderr,
         seconds,
         leftovers,
-        records,
         values,
     )
 

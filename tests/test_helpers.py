@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from conc_examples import machine, plotting, results, timeline, timing, workloads
+from conc_examples import machine, plotting, timeline, timing, workloads
 from conc_examples.ceiling import Ceiling, CeilingProbe, shares_of_ceiling
 from conc_examples.webserver import serve, serve_in_thread
 
@@ -125,15 +124,6 @@ def test_charts_carry_the_caption_and_the_ideal() -> None:
         if legend is not None:
             assert any("ideal" in text.get_text() for text in legend.get_texts())
         plt.close(fig)
-
-
-def test_record_writes_only_when_asked(tmp_path, monkeypatch) -> None:
-    monkeypatch.delenv(results.ENV_VAR, raising=False)
-    results.record("ignored", 1)
-    target = tmp_path / "r.jsonl"
-    monkeypatch.setenv(results.ENV_VAR, str(target))
-    results.record("speedup", 1.5)
-    assert json.loads(target.read_text()) == {"name": "speedup", "value": 1.5}
 
 
 def test_ceiling_speedup_is_throughput_relative_to_one_process() -> None:

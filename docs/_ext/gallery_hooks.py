@@ -1,4 +1,4 @@
-"""Hooks around sphinx-gallery: a leak check after every example, a note on every page.
+"""Hooks around sphinx-gallery: a leak check after every example, tidy gallery pages.
 
 Examples run one after another inside the Sphinx process, so anything one of them
 leaves running (a thread printing late, a child process, a pool) would disturb the
@@ -76,20 +76,6 @@ def check_nothing_left_running(gallery_conf: dict, fname: str, when: str) -> Non
         raise RuntimeError(f"{fname} left these running: {', '.join(left)}")
 
 
-_DOWNLOAD_NOTE = "to download the full example code."
-_INSTALL_NOTE = (
-    _DOWNLOAD_NOTE + " It imports small helpers from ``conc_examples``: run"
-    " ``pip install .`` once in a clone of the project, then run the script with"
-    " ``python``."
-)
-
-
-def _add_install_note(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Say once on every example page what a downloaded script needs."""
-    if docname.startswith("chapters/") and not docname.endswith("/index"):
-        source[0] = source[0].replace(_DOWNLOAD_NOTE, _INSTALL_NOTE, 1)
-
-
 # sphinx-gallery's execution-times table loads jQuery, DataTables and Bootstrap from CDNs
 # (a raw HTML block before the table).  The site must work offline and tell no third
 # party who reads it, so the block goes; the table stays, as a plain table.
@@ -118,7 +104,6 @@ def _thumbnail_alt_text(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.connect("source-read", _add_install_note)
     app.connect("source-read", _drop_cdn_scripts)
     app.connect("source-read", _thumbnail_alt_text)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,7 +7,7 @@ for the bytes to arrive.  A program that fetches twenty pages one after another 
 twenty times in a row.  Threads let the waits overlap: while one thread waits for its
 answer, another sends its request.  Waiting does not hold the :term:`GIL`, so this
 works on every Python build.  The pages come from a local server that answers after
-0.1 s, so the numbers depend on this machine only, not on the internet.
+50 ms, so the numbers depend on this machine only, not on the internet.
 """
 
 # %%
@@ -19,16 +19,12 @@ works on every Python build.  The pages come from a local server that answers af
 
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
-from conc_examples.plotting import bar_chart, show
-from conc_examples.results import record
-from conc_examples.timing import measure
 from conc_examples.webserver import serve_in_thread
 
 REQUESTS = 20
-DELAY = 0.1  # seconds the server waits before it answers each request
+DELAY = 0.05  # seconds the server waits before it answers each request
 
 
 def fetch(url: str) -> str:
@@ -47,7 +43,7 @@ print(f"one request answered {answer!r} after {time.perf_counter() - start:.3f} 
 # %%
 # Sequentially
 # ------------
-# A loop waits for each answer before sending the next request, so twenty requests
+# A loop waits for each answer before it sends the next request, so twenty requests
 # take at least twenty times the delay.
 
 
@@ -55,49 +51,48 @@ def fetch_all_sequentially() -> list[str]:
     return [fetch(url) for url in urls]
 
 
-# No warm-up run: the request above already warmed up the server and the client code.
-sequential = measure(fetch_all_sequentially, repeat=3, warmup=0)
-print(f"{REQUESTS} requests, one after another: {sequential}")
-
 # %%
 # With a thread pool
 # ------------------
 # :class:`~concurrent.futures.ThreadPoolExecutor` runs ``fetch`` on a fixed number of
-# threads; ``map`` hands each thread the next URL as soon as it is free and returns the
-# answers in the order of the URLs.  With ``w`` threads, the requests go out in waves
-# of ``w``, so the best possible time (the *latency bound*) is
-# ``ceil(20 / w) x 0.1 s``: 0.4 s with 5 threads, 0.1 s with 20.
+# threads.  ``map`` hands each thread the next URL as soon as it is free, and returns
+# the answers in the order of the URLs.  With ``w`` threads the requests go out in
+# waves of ``w``, so the best possible time (the *latency bound*) is
+# ``ceil(20 / w) x 50 ms``: 0.2 s with 5 threads, 50 ms with 20.
 
-timings = {"sequential": sequential}
-bounds = {}
-for workers in (5, REQUESTS):
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+from concurrent.futures import ThreadPoolExecutor
 
-        def fetch_all_in_threads(pool=pool) -> list[str]:
-            return list(pool.map(fetch, urls, timeout=10))
 
-        timing = measure(fetch_all_in_threads, repeat=3, warmup=0)
-    bounds[workers] = -(-REQUESTS // workers) * DELAY
-    timings[f"{workers} threads"] = timing
-    print(
-        f"{REQUESTS} requests on {workers:>2} threads: {timing}"
-        f" (latency bound {bounds[workers]:.1f} s)"
-    )
+def fetch_all(pool: ThreadPoolExecutor) -> list[str]:
+    return list(pool.map(fetch, urls, timeout=10))
+
+
+# %%
+# You time the three ways in turns, three rounds each (``race``, see
+# :ref:`sphx_glr_chapters_09_benchmarking_05_how_this_site_measures.py`).  It also
+# counts the CPU seconds per second this process used meanwhile.
+
+from functools import partial
+
+from conc_examples.plotting import show
+from conc_examples.timing import race
+
+with ThreadPoolExecutor(5) as five, ThreadPoolExecutor(REQUESTS) as twenty:
+    ways = {
+        "sequential": fetch_all_sequentially,
+        "5 threads": partial(fetch_all, five),
+        "20 threads": partial(fetch_all, twenty),
+    }
+    compare = race(ways, rounds=3, warmup=0)  # the first request warmed things up
 stack.close()
+print(compare)
 
-twenty = timings[f"{REQUESTS} threads"]
-record("sequential_seconds", sequential.median)
-record("threads_20_seconds", twenty.median)
-record("threads_20_over_delay", twenty.median / DELAY)
-record("io_speedup_20_threads", twenty.speedup_over(sequential))
-record("io_speedup_5_threads", timings["5 threads"].speedup_over(sequential))
-print(
-    f"20 threads: {twenty.median / DELAY:.2f}x the single delay,"
-    f" {twenty.speedup_over(sequential):.1f}x faster than sequential"
-)
+sequential, twenty_threads = compare.timings["sequential"], compare.timings["20 threads"]
+speedup_20_threads = twenty_threads.speedup_over(sequential)
+print(f"20 threads: {twenty_threads.median / DELAY:.2f}x the single delay,")
+print(f"{speedup_20_threads:.1f}x faster than sequential (medians)")
 
-bar_chart(
-    timings,
+compare.bars(
     title=f"{REQUESTS} requests to a server that answers after {DELAY} s",
     ideal=DELAY,
     ideal_label="latency bound with 20 threads",
@@ -105,10 +100,11 @@ bar_chart(
 show()
 
 # %%
-# With one thread per request, all twenty waits overlap and the whole batch takes
-# about one delay, plus the time to start and finish twenty requests; with five
-# threads, four waves.  The CPU was idle nearly all the time in every case: the
-# threads were waiting, not computing, so the GIL never stood in their way.
+# With one thread per request, all twenty waits overlap, and the whole batch takes
+# about one delay plus the time to send and read twenty requests.  With five threads it
+# takes four waves.  The ``CPU s/s`` column shows the CPU was idle most of the time in
+# every case: the threads were waiting, not computing, so the GIL never stood in their
+# way.  The bars show each way's best round, with a whisker up to its slowest.
 #
 # Why not a thousand threads for a thousand URLs?  Each thread costs memory (its stack)
 # and the server, or a rate limit, will push back.  A pool of a fixed size bounds both;
@@ -117,5 +113,5 @@ show()
 # connection) belongs to one thread: see :ref:`the thread-local page
 # <sphx_glr_chapters_03_threading_07_thread_local_data.py>`.
 #
-# Take-away: for I/O-bound work, threads overlap the waits: twenty 0.1 s requests on
-# twenty threads took about one delay instead of twenty.
+# Take-away: for I/O-bound work, threads overlap the waits: twenty 50 ms requests on
+# twenty threads took the few single delays printed above, not twenty.

@@ -25,107 +25,84 @@ each kind of work on one thread and on two, next to pure-Python work as the cont
 #    :pyobject: compress_rounds
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
-from conc_examples.ceiling import CeilingProbe
-from conc_examples.gil import (
-    compress_rounds,
-    cpus_in_use,
-    hash_rounds,
-    sample_data,
-)
-from conc_examples.machine import info, usable_cpus
-from conc_examples.plotting import bar_chart, show
-from conc_examples.results import record
-from conc_examples.timing import Timing, measure_interleaved
+from conc_examples.gil import compress_rounds, hash_rounds, sample_data
 from conc_examples.workloads import calibrate, cpu_bound
 
 SECONDS = 0.04
 data = sample_data(1 << 20)
-work = {
-    "pure Python": (cpu_bound, (calibrate(SECONDS),)),
-    "sha256": (
-        hash_rounds,
-        (data, calibrate(SECONDS, lambda r: hash_rounds(data, r), probe=1)),
-    ),
-    "zlib": (
-        compress_rounds,
-        (data, calibrate(SECONDS, lambda r: compress_rounds(data, r), probe=1)),
-    ),
-    "sleep": (time.sleep, (SECONDS,)),
-}
-for name, (func, args) in work.items():
-    print(f"{name:<12} one unit: {func.__name__}(..., {args[-1]})")
+units = calibrate(SECONDS)
+work = {"pure Python": partial(cpu_bound, units), "sleep": partial(time.sleep, SECONDS)}
+for name, rounds_of in {"sha256": hash_rounds, "zlib": compress_rounds}.items():
+    rounds = calibrate(SECONDS, partial(rounds_of, data), probe=1)
+    work[name] = partial(rounds_of, data, rounds)
+for name, job in work.items():
+    print(f"{name:<12} one unit: {job.func.__name__}(..., {job.args[-1]})")
 
 # %%
 # One thread, then two
 # --------------------
-# The two ways run in turns (each once per round), so a burst of load on this shared
-# machine hits both alike.  Two CPU-heavy threads can only beat one if a second CPU is
-# free, so each round also measures what two independent processes reach right now
-# (the machine's ceiling).
+# The second way hands the same job to two threads of a
+# :class:`~concurrent.futures.ThreadPoolExecutor` and waits for both.
 
 
-def in_one_thread(func, args):
-    return lambda: [func(*args), func(*args)]
+def in_one_thread(job) -> None:
+    job()
+    job()
 
 
-def in_two_threads(pool, func, args):
-    def run():
-        futures = [pool.submit(func, *args) for _ in range(2)]
-        return [future.result(timeout=30) for future in futures]
-
-    return run
+def in_two_threads(pool, job) -> None:
+    futures = [pool.submit(job) for _ in range(2)]
+    for future in futures:
+        future.result(timeout=30)
 
 
-units = work["pure Python"][1][0]
-with ThreadPoolExecutor(max_workers=2) as pool, CeilingProbe(2, units) as probe:
-    contenders = {}
-    for name, (func, args) in work.items():
-        contenders[(name, 1)] = in_one_thread(func, args)
-        contenders[(name, 2)] = in_two_threads(pool, func, args)
-    contenders["ceiling"] = probe
-    timings = measure_interleaved(contenders, repeat=3, warmup=1)
-    # One more run of two threads each, counting CPU seconds per wall-clock second.
-    cpus = {name: cpus_in_use(contenders[(name, 2)]) for name in work}
-ceiling = probe.ceiling()
+# %%
+# You time both ways in turns, three rounds each (``race``, see
+# :ref:`sphx_glr_chapters_09_benchmarking_05_how_this_site_measures.py`), so a burst of
+# load on this shared machine hits both alike.  Two CPU-heavy threads can only beat
+# one if a second CPU is free, so each round also measures what two independent
+# processes reach right now: the machine's ceiling.
 
-speedups = {}
-for name in work:
-    one, two = timings[(name, 1)], timings[(name, 2)]
-    # One speed-up per run of two threads, against the median of one thread.
-    speedups[name] = Timing.of([one.median / run for run in two.runs])
-    print(
-        f"{name:<12} 1 thread {one.median:.3f} s, 2 threads {two.median:.3f} s"
-        f" -> {speedups[name].median:.2f}x"
-    )
-    record(f"speedup_2_threads[{name}]", speedups[name].median)
-    record(f"cpus_in_use_2_threads[{name}]", cpus[name])
-print("CPU seconds per second with 2 threads:", {k: round(v, 2) for k, v in cpus.items()})
-record("gil_enabled", info().gil_enabled)
-print(f"for comparison, {ceiling}")
-record("ceiling_2", ceiling.speedup)
+from concurrent.futures import ThreadPoolExecutor
 
-bar_chart(
-    speedups,
+from conc_examples.plotting import show
+from conc_examples.timing import race
+
+with ThreadPoolExecutor(max_workers=2) as pool:
+    ways = {}
+    for name, job in work.items():
+        ways[f"{name}, 1 thread"] = partial(in_one_thread, job)
+        ways[f"{name}, 2 threads"] = partial(in_two_threads, pool, job)
+    compare = race(ways, rounds=3, warmup=0, ceiling_iterations=units)
+print(compare)
+
+speedup_2_threads = {
+    name: compare.speedup(f"{name}, 2 threads", over=f"{name}, 1 thread") for name in work
+}
+print("speed-up of 2 threads:", {k: round(v, 2) for k, v in speedup_2_threads.items()})
+
+compare.chart(
+    {name: (f"{name}, 2 threads", f"{name}, 1 thread") for name in work},
     title="Speed-up of 2 threads over 1, same total work",
     ideal=2.0,
-    ideal_label=f"ideal for 2 threads ({usable_cpus()} CPUs)",
-    ylabel="speed-up (x)",
+    ideal_label="ideal for 2 threads",
 )
 show()
 
 # %%
 # Hashing, compressing and sleeping got faster with a second thread: while one thread
 # was inside C code that had released the GIL, the other could run.  The pure-Python
-# loop did not: its two threads took turns holding the GIL, so two threads took as
-# long as one and used at most one CPU second per second (printed above), where the
+# loop did not.  Its two threads took turns holding the GIL, so they took as long as
+# one, and used at most one CPU second per second (the ``CPU s/s`` column).  The
 # hashing and compressing threads could use more.  (On a free-threaded build with the
 # GIL off, pure Python would speed up too; the caption says which build drew this
-# figure.)  The CPU-heavy bars cannot beat what two independent processes reach on
-# this machine (printed above): a second thread helps only if a second CPU is free.
-# The sleep bar needs no CPU and reaches about 2x anyway.
+# figure.)  The bars show the best round of two threads over the best round of one,
+# with a whisker down to the slowest.  The CPU-heavy bars cannot beat the ceiling (the
+# dotted line): a second thread helps only if a second CPU is free.  The sleep bar
+# needs no CPU and reaches about 2x anyway.
 #
 # Take-away: threads do speed up CPU-heavy work when that work runs in C code that
-# releases the GIL (hashlib, zlib, NumPy and many more do); for pure-Python
-# computation, use processes.
+# releases the GIL (hashlib, zlib, NumPy and many more do): see the sha256 and zlib
+# speed-ups printed above.  For pure-Python computation, use processes.

@@ -32,7 +32,6 @@ from concurrent.futures import (
 
 from conc_examples.machine import start_method
 from conc_examples.mp_workers import reciprocal, sleep_and_return
-from conc_examples.results import record
 from conc_examples.workloads import whoami
 
 if __name__ == "__main__":
@@ -44,7 +43,6 @@ if __name__ == "__main__":
         order = [future.result() for future in as_completed(futures, timeout=30)]
         print(f"submitted {delays}, completed {order}")
         print(f"finished:       {first_submitted}")
-        record("as_completed", order)
 
 # %%
 # A future says its state (``pending``, ``running``, ``finished``) and, once finished,
@@ -61,12 +59,11 @@ if __name__ == "__main__":
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = [pool.submit(sleep_and_return, d) for d in (0.5, 0.05, 0.5)]
         started = time.perf_counter()
-        done, not_done = wait(futures, timeout=30, return_when=FIRST_COMPLETED)
+        first_done, first_not_done = wait(futures, timeout=30, return_when=FIRST_COMPLETED)
         waited = time.perf_counter() - started
-        first = [f.result() for f in done]
-        print(f"after {waited:.2f} s: done {first}, {len(not_done)} not done")
-        record("first_completed", first)
-        record("first_completed_not_done", len(not_done))
+        first = [f.result() for f in first_done]
+        still_waiting = len(first_not_done)
+        print(f"after {waited:.2f} s: done {first}, {still_waiting} not done")
         done, not_done = wait(futures, timeout=30)  # the default: ALL_COMPLETED
         print(f"then, all completed: {len(done)} done, {len(not_done)} not done")
 
@@ -84,15 +81,16 @@ if __name__ == "__main__":
         running = pool.submit(sleep_and_return, 0.3)
         queued = pool.submit(sleep_and_return, 0.3)
         time.sleep(0.05)  # let the worker pick up the first task
-        print(f"cancel the running task: {running.cancel()}")
-        print(f"cancel the queued task:  {queued.cancel()} -> {queued}")
-        record("cancel_running", running.cancelled())
-        record("cancel_queued", queued.cancelled())
+        cancelled_running = running.cancel()
+        cancelled_queued = queued.cancel()
+        print(f"cancel the running task: {cancelled_running}")
+        print(f"cancel the queued task:  {cancelled_queued} -> {queued}")
         try:
             running.result(timeout=0.05)
+            timed_out = False
         except TimeoutError:
+            timed_out = True
             print(f"result(timeout=0.05): TimeoutError while {running}")
-            record("timed_out", True)
         print(f"result(timeout=30):   {running.result(timeout=30)}")
 
 # %%
@@ -106,8 +104,10 @@ if __name__ == "__main__":
 #    :pyobject: reciprocal
 
 if __name__ == "__main__":
-    # Threads have run in this process, so it must not fork (the previous page says
-    # why): where fork is the default, a forkserver context forks from a clean server.
+    # A process pool runs a thread in this process to feed its workers, and a worker
+    # forked from a process that runs threads can deadlock (Python 3.12+ warns).  This
+    # pool may start workers while its thread runs, so where ``fork`` is the default, a
+    # ``forkserver`` context forks them from a clean server instead.
     context = multiprocessing.get_context(
         "forkserver" if start_method() == "fork" else None
     )
@@ -118,8 +118,8 @@ if __name__ == "__main__":
             if error is None:
                 print(f"reciprocal({x}) returned {future.result()}")
             else:
-                print(f"reciprocal({x}) raised {type(error).__name__}: {error}")
-                record("worker_exception", type(error).__name__)
+                error_name = type(error).__name__
+                print(f"reciprocal({x}) raised {error_name}: {error}")
         try:
             futures[0].result()
         except ZeroDivisionError as exc:
@@ -127,7 +127,6 @@ if __name__ == "__main__":
             print(
                 f"result() raised it again; the worker's traceback attached: {has_remote}"
             )
-            record("remote_traceback", has_remote)
 
 # %%
 # ``max_tasks_per_child``: recycle worker processes
@@ -147,7 +146,6 @@ if __name__ == "__main__":
         pids = [pool.submit(whoami).result(timeout=60)["pid"] for _ in range(6)]
     print(f"six tasks, two per worker, ran in pids {pids}")
     print(f"{len(set(pids))} different worker processes")
-    record("recycled_workers", len(set(pids)))
 
 # %%
 # One worker at a time, replaced every two tasks: three processes for six tasks.

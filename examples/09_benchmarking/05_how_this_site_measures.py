@@ -35,9 +35,8 @@ times the time.
 import time
 
 from conc_examples.machine import caption
-from conc_examples.plotting import bar_chart, show
-from conc_examples.results import record
-from conc_examples.timing import measure
+from conc_examples.plotting import show
+from conc_examples.timing import measure, race
 from conc_examples.workloads import calibrate, cpu_bound
 
 FACTOR = 4
@@ -46,27 +45,42 @@ once = measure(lambda: cpu_bound(iterations), repeat=7, warmup=1)
 more = measure(lambda: cpu_bound(FACTOR * iterations), repeat=7, warmup=1)
 print(f"the work x1: {once}")
 print(f"the work x{FACTOR}: {more}")
-print(f"{FACTOR} times the work took {more.min / once.min:.2f}x the time (fastest runs)")
-print(f"{FACTOR} times the work took {more.median / once.median:.2f}x the time (medians)")
-record("more_over_once_min", more.min / once.min)
-record("more_over_once_median", more.median / once.median)
+more_over_once_best = more.min / once.min
+more_over_once_median = more.median / once.median
+print(f"{FACTOR} times the work took {more_over_once_best:.2f}x the time (fastest runs)")
+print(f"{FACTOR} times the work took {more_over_once_median:.2f}x the time (medians)")
 
 # %%
-# The picture
-# -----------
-# Each bar is a median, each whisker runs from the fastest to the slowest run, and the
-# dashed line is the ideal the claim is measured against: exactly four times the median
-# of the single work.  Every chart on the site is drawn this way, with the machine caption
-# underneath.
+# Taking turns, and the best round
+# --------------------------------
+# The two measurements above ran one after the other.  On a shared machine the load
+# changes from second to second, so timing A seven times and then B seven times can
+# compare a quiet A with a busy B.  ``race`` runs each contender once per round,
+# starting one place further on each round, and also counts the CPU seconds per
+# second this process used while each one ran:
+#
+# .. literalinclude:: /../conc_examples/timing.py
+#    :pyobject: race
+#
+# Which figure to report?  Load on the machine mostly adds time (not only: clock speeds
+# and caches move both ways), so for "how fast can this go" the best round is usually the
+# steadiest figure, as :mod:`timeit` suggests.  Every chart on the site draws the best
+# round as the bar or the point, with a whisker to the slowest one, and says so in its
+# legend; the text prints the fastest, the median and the slowest.
 
-figure = bar_chart(
-    {"work x1": once.scaled(1e3), f"work x{FACTOR}": more.scaled(1e3)},
-    title=f"{FACTOR} times the work, measured with conc_examples.timing",
-    ideal=FACTOR * once.median * 1e3,
-    ideal_label=f"{FACTOR} x the median of x1",
-    ylabel="wall time (ms)",
+compare = race(
+    {
+        "work x1": lambda: cpu_bound(iterations),
+        f"work x{FACTOR}": lambda: cpu_bound(FACTOR * iterations),
+    },
+    rounds=5,
 )
-figure.axes[0].legend(loc="upper left")
+print(compare)
+compare.bars(
+    title=f"{FACTOR} times the work, in interleaved rounds",
+    ideal=FACTOR * compare.timings["work x1"].min,
+    ideal_label=f"{FACTOR} x the best round of x1",
+)
 show()
 
 # %%
@@ -85,8 +99,8 @@ once_cpu = measure(lambda: cpu_bound(iterations), repeat=7, clock=cpu_clock)
 more_cpu = measure(lambda: cpu_bound(FACTOR * iterations), repeat=7, clock=cpu_clock)
 print(f"the work x1 by process_time: {once_cpu}")
 print(f"the work x{FACTOR} by process_time: {more_cpu}")
-print(f"{FACTOR} times the work took {more_cpu.median / once_cpu.median:.2f}x the CPU time")
-record("more_over_once_cpu", more_cpu.median / once_cpu.median)
+more_over_once_cpu = more_cpu.median / once_cpu.median
+print(f"{FACTOR} times the work took {more_over_once_cpu:.2f}x the CPU time")
 
 # %%
 # What a measurement is printed with
@@ -97,29 +111,57 @@ record("more_over_once_cpu", more_cpu.median / once_cpu.median)
 print(caption())
 
 # %%
+# The ideal, and what this machine can really do
+# ----------------------------------------------
 # For parallel work the pages draw two more lines: the ideal :term:`speed-up` (the
-# number of usable CPUs) and the :term:`measured ceiling`, the speed-up that fully
-# independent processes reach on this machine (``conc_examples.ceiling``); on a machine
-# whose two CPUs are one core's two hardware threads it is well below 2.
-# :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` draws both.
+# number of usable CPUs) and the :term:`measured ceiling`.  "2 CPUs" does not mean "2x".
+# Two vCPUs may be the two hardware threads of one core, which share its execution units;
+# clocks drop when more cores are busy (turbo runs one core fastest); and on a shared
+# machine other programs take their turns.  So the site measures what independent
+# processes reach here: N Python processes, started once and kept waiting, each running
+# the same pure-Python work with nothing to share (no pool, no pickling, no start
+# method).  No parallel program on this machine can beat that.  Each call of the probe
+# runs the work on one child alone, then on all of them side by side:
 #
-# Comparisons are measured in rounds, not one contender after another: on a shared
-# machine the speed of a CPU changes from one second to the next, so timing A five
-# times and then B five times can compare a quiet A with a busy B.
-# ``measure_interleaved`` runs each contender once per round, starting one place
-# further on each round:
+# .. literalinclude:: /../conc_examples/ceiling.py
+#    :pyobject: CeilingProbe.__call__
+
+from conc_examples.ceiling import CeilingProbe
+
+with CeilingProbe(2, iterations) as probe:
+    for _ in range(3):
+        probe()
+ceiling = probe.ceiling()
+print(ceiling)
+
+# %%
+# The speed-up of a round is ``2 x alone / side by side``: two units of work in the time
+# of ``side by side`` instead of one unit in the time of ``alone``.
 #
-# .. literalinclude:: /../conc_examples/timing.py
-#    :pyobject: measure_interleaved
+# Paired rounds
+# -------------
+# The speed a CPU gives changes from one second to the next, so a ceiling measured a few
+# seconds away from the program it judges can be off by a third.  Where a page says how
+# close a process pool comes to the ceiling, the probe takes its turn in the same rounds,
+# right after the pool's two workers did the same halves of the same job.  Each round's
+# ratio (``together / pool``) is the share of the ceiling the pool reached at that
+# moment, and the median of the rounds is the figure to report:
 #
-# Where a page says how close a pool comes to the ceiling, the ceiling takes its turn
-# in the same short rounds (``conc_examples.ceiling.CeilingProbe`` keeps its
-# independent processes waiting, so a turn costs only the work), and each round of the
-# pool is judged against that round's ceiling.  The median of those ratios changes
-# far less from one build to the next than a ratio of two medians measured seconds
-# apart.
+# .. literalinclude:: /../conc_examples/ceiling.py
+#    :pyobject: shares_of_ceiling
 #
-# Take-away: warm up, repeat, keep the minimum, median and maximum, and draw the ideal
-# beside the measurement.  Above, four times the work took several times as long by
-# both clocks (the ratios printed, against an ideal of 4), and the whiskers show how much
-# the runs varied around the medians.
+# ``measure_scaling`` does all of this in one call: one pool of each kind, their workers
+# started before any timing, the same job split over 1, 2, ... workers in interleaved
+# rounds, the probe's turn right after the 2-worker process pool, and for every run the
+# CPU time the tasks spent per second on the clock.  Its chart draws the best round of
+# one worker over each point's best round, so no pool starts above 1x, and beside it the
+# CPUs in use: load on the machine can only lower that figure, so "threads used at most
+# one CPU" holds in every build.  Where that is the claim (the GIL page), the page draws
+# the CPUs in use alone (``scaling.cpu_chart``).
+# :ref:`sphx_glr_chapters_04_gil_02_cpu_bound_and_the_gil.py` and
+# :ref:`sphx_glr_chapters_06_futures_01_threads_vs_processes.py` use it.
+#
+# Take-away: warm up, repeat, take turns, report the best round with the spread, and
+# draw the ideal and the measured ceiling beside the measurement.  Above, four times the
+# work took the ratios printed (against an ideal of 4), and two independent processes
+# reached the speed-up printed, not 2x.
