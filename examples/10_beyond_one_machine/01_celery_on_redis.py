@@ -6,7 +6,8 @@ You start a Redis server and two Celery workers, send them tasks, and watch a fl
 succeed on its fourth try.  Then you kill a worker in the middle of a task and see the
 other worker run it again, twice in the ledger, because Celery delivers *at least* once.
 
-You need ``pip install "conc-examples[engines]"`` and the ``redis-server`` program.
+You need the helpers with their ``engines`` extra (the page's download note gives the
+command) and the ``redis-server`` program.
 """
 
 # %%

@@ -6,7 +6,8 @@ You run the same eight tasks twice: on a :class:`~concurrent.futures.ProcessPool
 and on a Dask cluster, with almost the same code.  Then you kill a Dask worker in the
 middle of a task, and the scheduler runs the task again on a worker that is still alive.
 
-You need ``pip install "conc-examples[engines]"``.
+You need the helpers with their ``engines`` extra (the page's download note gives the
+command).
 """
 
 # %%

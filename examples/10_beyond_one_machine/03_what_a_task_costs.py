@@ -6,7 +6,8 @@ You send the same tasks through three engines, each with two worker processes: a
 :class:`~concurrent.futures.ProcessPoolExecutor`, Celery on Redis, and Dask.  For tiny
 tasks the pool wins by far; as tasks grow, the engines' cost per task stops mattering.
 
-You need ``pip install "conc-examples[engines]"`` and the ``redis-server`` program.
+You need the helpers with their ``engines`` extra (the page's download note gives the
+command) and the ``redis-server`` program.
 """
 
 # %%

@@ -6,7 +6,8 @@ You send 100 requests at once to a local server three ways: threads, asyncio, an
 gevent's green threads, and all three overlap the waits.  Then one greenlet computes, or
 makes a blocking C call, and every other greenlet waits for it.
 
-You need ``pip install "conc-examples[engines]"``.
+You need the helpers with their ``engines`` extra (the page's download note gives the
+command).
 """
 
 # %%
