@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 IMAGE = "overview.png"
+_output: dict[str, Path] = {}  # the HTML output folder, known once the builder starts
 
 
 def _describe(overview) -> str:
@@ -56,7 +57,7 @@ class OverviewFigure(SphinxDirective):
         self.env.note_reread()  # measure again at the next build, too
         overview = measure_overview()
         figure = overview_chart(overview)
-        images = Path(self.env.app.outdir) / "_images"
+        images = _output["html"] / "_images"
         images.mkdir(parents=True, exist_ok=True)
         try:
             figure.savefig(images / IMAGE, dpi=100)
@@ -74,6 +75,11 @@ class OverviewFigure(SphinxDirective):
         return [nodes.raw("", markup, format="html")]
 
 
+def _remember_output(app: Sphinx) -> None:
+    _output["html"] = Path(app.outdir)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("builder-inited", _remember_output)
     app.add_directive("overview-figure", OverviewFigure)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
