@@ -11,8 +11,10 @@ import html
 import multiprocessing
 import os
 import re
+import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -20,9 +22,22 @@ from sphinx.application import Sphinx
 _GRACE_SECONDS = 5.0
 
 
-# Threads a library keeps, idle, for the life of the process by design: Dask's one
-# "offload" thread (distributed.utils) starts on first use and is never stopped.
-_PERMANENT_THREADS = re.compile(r"^Dask-Offload")
+def _retire_dask_offload_thread() -> None:
+    """Stop the one thread Dask keeps for the life of the process, and arm a fresh one.
+
+    ``distributed.utils`` starts its "Dask-Offload" executor's thread on first use and
+    never stops it.  Left alone, every later example that forks would fork a process
+    with a thread in it (a DeprecationWarning on 3.12+, and a real deadlock risk).  The
+    replacement starts no thread until Dask uses it again.
+    """
+    utils = sys.modules.get("distributed.utils")
+    if utils is None:
+        return
+    used, utils._offload_executor = (
+        utils._offload_executor,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="Dask-Offload"),
+    )
+    used.shutdown(wait=True)
 
 
 def _multiprocessing_helpers() -> set[str]:
@@ -52,11 +67,7 @@ def _child_processes() -> list[str]:
 
 
 def _leftovers() -> list[str]:
-    threads = [
-        t.name
-        for t in threading.enumerate()
-        if t is not threading.main_thread() and not _PERMANENT_THREADS.match(t.name)
-    ]
+    threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
     children = [p.name for p in multiprocessing.active_children()]
     return (
         [f"thread {name!r}" for name in threads]
@@ -69,6 +80,7 @@ def check_nothing_left_running(gallery_conf: dict, fname: str, when: str) -> Non
     """After an example, wait briefly for stragglers, then fail if any remain."""
     if when != "after":
         return
+    _retire_dask_offload_thread()
     deadline = time.monotonic() + _GRACE_SECONDS
     while (left := _leftovers()) and time.monotonic() < deadline:
         time.sleep(0.05)
