@@ -393,7 +393,7 @@ def overhead_chart(
     ideal; a point at 5 means the job took five times its work.  Log-log axes: task
     sizes and overheads both span decades.
     """
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
     fig, ax = _figure(title)
     ax.axhline(1.0, **_IDEAL, label="ideal: the work alone (no cost per task)")
@@ -406,9 +406,13 @@ def overhead_chart(
     ax.set_yscale("log")
     ax.set_xticks(list(durations), [f"{d * 1000:g}" for d in durations])
     ax.set_xlabel("duration of one task (ms)")
+    # Plain ratios (1x, 2x, 5x ...) on the log axis; no minor labels to crowd it.
+    ax.yaxis.set_major_locator(FixedLocator([1, 1.5, 2, 3, 5, 10, 20, 50, 100]))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_minor_formatter(NullFormatter())
     ax.set_ylabel("job time / ideal time (median)")
-    ax.legend(loc="upper right")
+    _legend_outside(ax)
     return fig
 
 

@@ -90,14 +90,14 @@ def test_one_hiccup_moves_the_mean_not_the_min_or_median() -> None:
 
 def test_site_helper_sees_four_times_the_work() -> None:
     run = example("09_benchmarking/05_how_this_site_measures.py").values
-    # Four times the work takes several times as long by both clocks.  Ratios of 2.1 to
-    # 8 were seen on the shared build machine (runs of 20 ms are short for either
-    # clock), so only the direction is asserted, with a generous margin.
-    assert 1.5 < run["more_over_once_cpu"] < 12
-    assert 1.5 < run["more_over_once_median"] < 12
-    # The same in interleaved rounds, best round against best round.
+    # The page's claim: four times the work takes four times the time.  Best round
+    # against best round in interleaved rounds is the steady figure (4.1x in a build;
+    # a page that did not multiply the work reads about 1x); medians and CPU time of
+    # 20 ms runs move more on a shared machine (2.1 to 8 seen), so they get a wider band.
     timings = run["compare"].timings
-    assert 1.5 < timings["work x4"].min / timings["work x1"].min < 12
+    assert 2.5 < timings["work x4"].min / timings["work x1"].min < 6.5
+    assert 2 < run["more_over_once_cpu"] < 8
+    assert 1.5 < run["more_over_once_median"] < 12
     # Two independent processes: more than one alone, never more than two.
     ceiling = run["ceiling"]
     assert ceiling.processes == 2 and len(ceiling.speedups) == 3
