@@ -33,7 +33,7 @@ __all__ = [
     "wait_until_ready",
 ]
 
-TASKS = 12
+TASKS = 16
 WORKERS = 2
 TASK_SECONDS = 0.2
 
@@ -154,7 +154,11 @@ def pool(args: list[str]) -> None:
         wait(futures, return_when=FIRST_COMPLETED, timeout=30)
         time.sleep(TASK_SECONDS / 2)  # both workers are now halfway through a job
         print("ready", flush=True)  # press Ctrl-C now
-        wait(futures, timeout=30)
+        deadline = time.monotonic() + 30
+        # Short waits in a loop: a signal that lands on one of the pool's threads does
+        # not wake a main thread blocked in one long wait; the next short one ends soon.
+        while not all(f.done() for f in futures) and time.monotonic() < deadline:
+            wait(futures, timeout=0.05)
     except KeyboardInterrupt:
         if mode == "default":
             raise

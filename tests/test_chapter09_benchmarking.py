@@ -70,10 +70,7 @@ def test_clocks_tell_waiting_from_computing() -> None:
 def test_one_hiccup_moves_the_mean_not_the_min_or_median() -> None:
     values = example("09_benchmarking/04_noise_min_median.py").values
     runs = sorted(values["runs_ms"])
-    # Runs pile up just above the minimum (a steep left edge), with a tail of slower runs
-    # on the right: the fastest tenth spans less time than the slowest tenth.
-    tenth = len(runs) // 10
-    assert runs[tenth] - runs[0] < runs[-1] - runs[-1 - tenth]
+    # (The shape of the pile is not asserted: the page says load widens it both ways.)
     moved = values["moved"]
     # The minimum does not notice the hiccup at all (a typical run was replaced).
     assert moved["min"] == 0

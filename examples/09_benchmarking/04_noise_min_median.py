@@ -51,10 +51,12 @@ print(f"the slowest run took {slowest_over_fastest:.1f}x the fastest")
 # %%
 # The distribution
 # ----------------
-# Runs pile up just above the minimum; a tail of slower runs stretches to the
-# right, where something else had the CPU for a while.  On the left the pile ends
-# short: a faster clock or warmer caches shave a little off a run, an interruption adds
-# a lot.  The time axis is logarithmic, so that the tail fits beside the pile.
+# Look at where the runs pile up and how far they spread.  On a quiet machine they
+# pile up just above the minimum, with a tail of slower runs on the right, where
+# something else had the CPU for a while.  On a busy machine, or one whose CPU speed
+# moves with its neighbours' load, the pile itself widens, both ways: a faster clock or
+# warmer caches take time off a run as surely as an interruption adds it.  The time
+# axis is logarithmic, so that a long tail fits beside the pile.
 
 from conc_examples.benchmark_charts import spread_histogram
 
