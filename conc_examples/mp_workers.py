@@ -296,6 +296,16 @@ def process_item(item: int, attempt: int, doomed: dict[int, str], ledger: str) -
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     time.sleep(0.02)  # the work itself
     result = item * item
-    with open(entry, "a", encoding="utf-8") as out:
-        out.write(f"{result} on attempt {attempt} by pid {os.getpid()}\n")
+    line = f"{result} on attempt {attempt} by pid {os.getpid()}\n"
+    # Written under a hidden name first, then linked into place: a worker killed
+    # mid-write (a broken pool ends the others) leaves no empty entry for a retry to read.
+    draft = entry.with_name(f".draft-{entry.name}-{os.getpid()}")
+    draft.write_text(line, encoding="utf-8")
+    try:
+        os.link(draft, entry)  # the first time, the whole line appears at once
+    except FileExistsError:  # done before: one more line, so the ledger shows it
+        with open(entry, "a", encoding="utf-8") as out:
+            out.write(line)
+    finally:
+        draft.unlink()
     return result

@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 import types
+import warnings
 
 # Pickled by reference, not by value: nothing a test could read.
 _NOT_VALUES = (
@@ -34,7 +35,9 @@ def _picklable(namespace: dict[str, object]) -> dict[str, bytes]:
         if name.startswith("_") or isinstance(value, _NOT_VALUES):
             continue
         try:
-            kept[name] = pickle.dumps(value)
+            with warnings.catch_warnings():  # e.g. itertools' pickling, deprecated in 3.12
+                warnings.simplefilter("ignore")
+                kept[name] = pickle.dumps(value)
         except Exception:  # locks, sockets, pools, futures: not values
             continue
     return kept

@@ -24,9 +24,10 @@ def test_processes_scale_to_the_ceiling_and_threads_do_not() -> None:
     if gil_enabled():
         # Threads stay at about 1x.  The best rounds of a 50 ms job on a loaded 2-vCPU
         # machine can differ by half either way, so this compares 1 and 2 threads round
-        # by round (the same moment), and takes the median of the rounds.
+        # by round (the same moment), and takes the median of the rounds; 1.54 was read
+        # once under load, so the bar is 1.6 (two threads in parallel would read ~1.9).
         one, two = (scaling.timings["ThreadPoolExecutor"][i].runs for i in (0, 1))
-        assert statistics.median(a / b for a, b in zip(one, two, strict=True)) < 1.35
+        assert statistics.median(a / b for a, b in zip(one, two, strict=True)) < 1.6
         # CPU time, which load can only lower: the threads kept at most one CPU busy.
         assert all(cpus < 1.15 for cpus in scaling.cpus["ThreadPoolExecutor"])
 

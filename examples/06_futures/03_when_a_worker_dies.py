@@ -107,7 +107,7 @@ if __name__ == "__main__":
 
     ledger_lines = {
         int(path.name.removeprefix("item-")): path.read_text().splitlines()
-        for path in Path(ledger).iterdir()
+        for path in Path(ledger).glob("item-*")
     }
     times_done = {item: len(lines) for item, lines in ledger_lines.items()}
     # Retried items whose only line says "attempt 1" had finished before the pool broke.
