@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import html.parser
+import json
 import os
 import re
 import shlex
@@ -288,7 +289,10 @@ def test_example_runs_from_its_page_note(site, base_url, reader, tmp_path, chapt
 
     assert parsed.notebook_links, f"{page} links no notebook"
     notebook = download(urljoin(page_url, parsed.notebook_links[0]), folder)
-    first_cell = notebook.read_text(encoding="utf-8")
+    # The cell's text, not the file's: JSON escapes the quotes around an extra.
+    first_cell = "".join(
+        json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
+    )
     wheel_command = install.removeprefix("python -m pip install ")
     assert f"%pip install {wheel_command}" in first_cell, "the notebook's pip command"
     done = run_in(

@@ -115,7 +115,26 @@ def _thumbnail_alt_text(app: Sphinx, docname: str, source: list[str]) -> None:
         )
 
 
+# The theme's sidebar folds a section open with a <summary> that holds only an icon:
+# a screen reader announces nothing (axe: summary-name).  Give each one a name.
+_NAMELESS_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+_NAMED_TOGGLE = (
+    '<summary aria-label="Show or hide this section\'s pages">'
+    '<span class="toctree-toggle" role="presentation">'
+)
+
+
+def _name_sidebar_toggles(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if _NAMELESS_TOGGLE in text:
+            page.write_text(text.replace(_NAMELESS_TOGGLE, _NAMED_TOGGLE), "utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("source-read", _drop_cdn_scripts)
     app.connect("source-read", _thumbnail_alt_text)
+    app.connect("build-finished", _name_sidebar_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
