@@ -39,7 +39,9 @@ def test_threads_and_processes_are_measured_on_every_python() -> None:
     if values["ceiling"].speedup > 1.6:
         assert values["gains"]["processes"] > values["gains"]["threads"]
         if gil_enabled():  # "two threads give about 1x" (1.09x in a quiet run here)
-            assert values["gains"]["threads"] < 1.35
+            # A wall-clock ratio of two short runs: 1.51 was read once under load, and two
+            # threads in parallel would read ~1.9, so the bar is 1.6.
+            assert values["gains"]["threads"] < 1.6
 
 
 @needs_interpreters
