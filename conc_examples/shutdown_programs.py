@@ -150,15 +150,19 @@ def pool(args: list[str]) -> None:
         initargs=(mode != "default", stop),
     )
     futures = [executor.submit(job, n) for n in range(TASKS)]
+    ended: list[Future[str]] = []  # the pool's thread appends; reading it takes no lock
+    for future in futures:
+        future.add_done_callback(ended.append)
     try:
         wait(futures, return_when=FIRST_COMPLETED, timeout=30)
         time.sleep(TASK_SECONDS / 2)  # both workers are now halfway through a job
         print("ready", flush=True)  # press Ctrl-C now
         deadline = time.monotonic() + 30
-        # Short waits in a loop: a signal that lands on one of the pool's threads does
-        # not wake a main thread blocked in one long wait; the next short one ends soon.
-        while not all(f.done() for f in futures) and time.monotonic() < deadline:
-            wait(futures, timeout=0.05)
+        # Sleep and count, do not wait(): Ctrl-C raises KeyboardInterrupt wherever the
+        # main thread is, and inside wait() that can leave a future's lock held, which
+        # hangs the pool's shutdown for good.
+        while len(ended) < TASKS and time.monotonic() < deadline:
+            time.sleep(0.05)
     except KeyboardInterrupt:
         if mode == "default":
             raise

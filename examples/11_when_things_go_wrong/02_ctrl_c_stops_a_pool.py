@@ -19,11 +19,19 @@ what runs, exits with status 130, and leaves no process behind.
 # ``CTRL_C_EVENT``; the initializer and the cancelling below work the same there.
 #
 # The program is small: a :class:`~concurrent.futures.ProcessPoolExecutor` with two
-# workers and twelve 0.2 s jobs.  It prints ``ready`` once the first job is done,
+# workers and sixteen 0.2 s jobs.  It prints ``ready`` once the first job is done,
 # so both workers are busy when the signal comes.
 #
 # .. literalinclude:: /../conc_examples/shutdown_programs.py
 #    :pyobject: pool
+#
+# See how the parent waits for the jobs: it sleeps and counts the futures that ended,
+# rather than call :func:`~concurrent.futures.wait` or
+# :func:`~concurrent.futures.as_completed`.  Those take every future's lock, one by
+# one, each time round; a :exc:`KeyboardInterrupt` raised between two of them leaves a
+# lock held that nothing will release.  The pool's own thread then blocks on it, and
+# ``shutdown`` never returns.  This page hung that way twice in about two hundred
+# runs on a busy machine, until its parent slept instead.
 
 import multiprocessing
 import os
