@@ -30,6 +30,7 @@ __all__ = [
     "prepare_worker",
     "server",
     "start",
+    "wait_for_end",
     "wait_until_ready",
 ]
 
@@ -77,6 +78,22 @@ def wait_until_ready(child: subprocess.Popen[str], timeout: float = 30.0) -> str
         child.communicate(timeout=10)
         raise RuntimeError(f"the child did not get ready within {timeout} s: {line!r}")
     return line.strip()
+
+
+def wait_for_end(child: subprocess.Popen[str], timeout: float = 10.0) -> tuple[str, str]:
+    """Wait for ``child`` to end after its signal; return its stdout and stderr.
+
+    A program still running ``timeout`` seconds later (it ignored the signal, or hung
+    in its clean-up) is killed with its whole group, and one printed line says so: a
+    page reports it instead of hanging or leaving the program running.
+    """
+    try:
+        return child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        program = " ".join(map(str, child.args[3:]))  # type: ignore[index]
+        print(f"{program!r} was still running {timeout} s after its signal: killed")
+        return child.communicate(timeout=10)
 
 
 def alive_in_group(pgid: int, grace: float = 5.0) -> list[int]:
@@ -268,6 +285,10 @@ def main() -> None:
     name, *args = sys.argv[1:] or ["?"]
     if name not in PROGRAMS:
         raise SystemExit(f"usage: python -m {__spec__.name} {{{','.join(PROGRAMS)}}} ...")
+    # Start from Python's own Ctrl-C handler, whatever was inherited: a process started
+    # with SIGINT ignored (by nohup, a service manager, a parent that ignores it) keeps
+    # ignoring it, and asyncio.run takes Ctrl-C over only from the default handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     PROGRAMS[name](args)
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 
+import pytest
+
 from conc_examples.hangs import Frame, frames_in, py_spy_dump
-from conc_examples.shutdown_programs import alive_in_group, command
+from conc_examples.shutdown_programs import (
+    alive_in_group,
+    command,
+    start,
+    wait_for_end,
+    wait_until_ready,
+)
 
 FAULTHANDLER = """\
 Thread 0x00007f0000000002 (most recent call first):
@@ -49,3 +59,40 @@ def test_an_empty_group_has_nobody_alive_and_a_bad_program_name_gets_usage() -> 
     done = subprocess.run(command("nonsense"), capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
     assert "usage:" in done.stderr
+
+
+def test_a_program_that_ignores_its_signal_is_killed_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", IGNORES_SIGINT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    wait_until_ready(child)
+    os.killpg(child.pid, signal.SIGINT)
+    wait_for_end(child, timeout=0.5)
+    assert child.returncode == -signal.SIGKILL
+    assert "was still running 0.5 s after its signal: killed" in capsys.readouterr().out
+    assert alive_in_group(child.pid, grace=1) == []
+
+
+IGNORES_SIGINT = (
+    "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "print('ready', flush=True); time.sleep(30)"
+)
+
+
+def test_asyncio_program_takes_ctrl_c_even_when_started_with_it_ignored() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
+    try:
+        child = start("asyncio_ctrl_c")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    wait_until_ready(child)
+    os.killpg(child.pid, signal.SIGINT)
+    out, _ = wait_for_end(child, timeout=10)
+    assert child.returncode == 130
+    assert "asyncio.run raised=KeyboardInterrupt" in out

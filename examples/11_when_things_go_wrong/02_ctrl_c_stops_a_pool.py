@@ -36,10 +36,14 @@ what runs, exits with status 130, and leaves no process behind.
 import multiprocessing
 import os
 import signal
-import subprocess
 import time
 
-from conc_examples.shutdown_programs import alive_in_group, start, wait_until_ready
+from conc_examples.shutdown_programs import (
+    alive_in_group,
+    start,
+    wait_for_end,
+    wait_until_ready,
+)
 
 
 def press_ctrl_c(mode: str) -> dict:
@@ -48,11 +52,7 @@ def press_ctrl_c(mode: str) -> dict:
     wait_until_ready(child)
     pressed = time.perf_counter()
     os.killpg(child.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
-    try:
-        out, err = child.communicate(timeout=10)
-    except subprocess.TimeoutExpired:  # still running 10 s after Ctrl-C: stop it hard
-        os.killpg(child.pid, signal.SIGKILL)
-        out, err = child.communicate(timeout=10)
+    out, err = wait_for_end(child, timeout=10)  # or kill the group 10 s later
     return {
         "status": child.returncode,
         "seconds to stop": round(time.perf_counter() - pressed, 2),
@@ -120,6 +120,7 @@ for key, value in abandon.items():
 # The running jobs returned ``abandoned`` within their next 10 ms step, so the
 # program stopped far sooner than by finishing them.
 #
-# Take-away: make the workers ignore ``SIGINT`` and let the parent cancel, stop and
-# wait; then Ctrl-C ends the pool in the seconds printed above, with status 130 and
-# no worker left running, instead of after every queued job and a traceback.
+# Take-away: make the workers ignore ``SIGINT``, let the parent wait where a
+# :exc:`KeyboardInterrupt` holds no lock (a sleep), then cancel, stop and wait; Ctrl-C
+# then ends the pool in the seconds printed above, with status 130 and no worker left
+# running, instead of after every queued job and a traceback.

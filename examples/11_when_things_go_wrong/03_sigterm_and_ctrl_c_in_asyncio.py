@@ -32,14 +32,14 @@ import os
 import signal
 import socket
 
-from conc_examples.shutdown_programs import start, wait_until_ready
+from conc_examples.shutdown_programs import start, wait_for_end, wait_until_ready
 
 child = start("server")
 port = int(wait_until_ready(child).split("port=")[1])
 clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(3)]
 wait_until_ready(child)  # the server has a handler task for each client
 os.kill(child.pid, signal.SIGTERM)  # what `kill PID` or `docker stop` sends
-server_out, _ = child.communicate(timeout=10)
+server_out, _ = wait_for_end(child)  # or kill it 10 s later
 for client in clients:
     client.close()
 server_status = child.returncode
@@ -56,7 +56,9 @@ print("exit status:", server_status)
 # the main task, so that :exc:`asyncio.CancelledError` comes out of whatever the
 # task awaits and its cleanup runs; then it cancels the tasks left and raises
 # :exc:`KeyboardInterrupt` from ``asyncio.run(...)``.  Catch it there and exit 130.
-# (A second Ctrl-C during the cleanup raises :exc:`KeyboardInterrupt` at once.)
+# (A second Ctrl-C during the cleanup raises :exc:`KeyboardInterrupt` at once.)  It
+# takes Ctrl-C over only from Python's default handler: a program started with
+# ``SIGINT`` ignored (``nohup`` does that) ignores Ctrl-C under ``asyncio.run`` too.
 #
 # .. literalinclude:: /../conc_examples/shutdown_programs.py
 #    :pyobject: asyncio_ctrl_c
@@ -64,7 +66,7 @@ print("exit status:", server_status)
 child = start("asyncio_ctrl_c")
 wait_until_ready(child)
 os.killpg(child.pid, signal.SIGINT)  # Ctrl-C, to the program's process group
-ctrl_c_out, _ = child.communicate(timeout=10)
+ctrl_c_out, _ = wait_for_end(child)
 ctrl_c_status = child.returncode
 print(ctrl_c_out.strip())
 print("exit status:", ctrl_c_status)
