@@ -253,6 +253,11 @@ async def _wait_for_ctrl_c() -> None:
             print("helper task=cancelled", flush=True)
             raise
 
+    # `kill PID` stops this program the way Ctrl-C does.  A handler added this way also
+    # gives the loop a wake-up pipe for every signal: without one, a Ctrl-C that lands
+    # just as the loop goes to sleep is handled only when the sleep ends.
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, signal.raise_signal, signal.SIGINT)
     background = asyncio.create_task(helper())
     await asyncio.sleep(0)  # let it start
     print("ready", flush=True)

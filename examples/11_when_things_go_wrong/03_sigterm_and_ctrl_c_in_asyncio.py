@@ -62,6 +62,16 @@ print("exit status:", server_status)
 #
 # .. literalinclude:: /../conc_examples/shutdown_programs.py
 #    :pyobject: asyncio_ctrl_c
+#
+# One trap is in the coroutine it runs.  Python calls a signal handler between two
+# bytecodes, so a Ctrl-C that lands just as the loop goes to sleep waits for the
+# sleep to end.  Here, before the fix below, that left the program hanging until the
+# page killed it, in 3 of 51 runs.  A loop wakes at once if it has a wake-up pipe for
+# signals, and asyncio makes one when you first call ``loop.add_signal_handler``.  So
+# the coroutine registers one, for ``SIGTERM``, which it turns into a Ctrl-C:
+#
+# .. literalinclude:: /../conc_examples/shutdown_programs.py
+#    :pyobject: _wait_for_ctrl_c
 
 child = start("asyncio_ctrl_c")
 wait_until_ready(child)
