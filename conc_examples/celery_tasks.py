@@ -28,6 +28,7 @@ from pathlib import Path
 from celery import Celery, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from conc_examples.ledger import append_line
 from conc_examples.redis_server import ENV_VAR
 
 __all__ = ["add", "flaky", "ledger_step", "make_app", "nap", "overrun", "square", "total"]
@@ -119,10 +120,8 @@ def ledger_step(self, ledger: str, seconds: float) -> str:
 
     The ledger is the task's side effect: a task delivered twice writes twice.
     """
-    path = Path(ledger)
-    with path.open("a") as file:
-        file.write(f"started {self.request.hostname} pid {os.getpid()}\n")
+    worker = f"{self.request.hostname} pid {os.getpid()}"
+    append_line(Path(ledger), f"started {worker}\n")  # appears whole
     time.sleep(seconds)
-    with path.open("a") as file:
-        file.write(f"finished {self.request.hostname} pid {os.getpid()}\n")
+    append_line(Path(ledger), f"finished {worker}\n")
     return self.request.hostname

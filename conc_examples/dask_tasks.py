@@ -12,6 +12,8 @@ import os
 import time
 from pathlib import Path
 
+from conc_examples.ledger import append_line
+
 __all__ = ["ledger_step", "nap", "slow_square", "tiny"]
 
 
@@ -37,10 +39,7 @@ def ledger_step(ledger: str, seconds: float) -> int:
 
     The ledger is the task's side effect: a task run twice writes twice.
     """
-    path = Path(ledger)
-    with path.open("a") as file:
-        file.write(f"started pid {os.getpid()}\n")
+    append_line(Path(ledger), f"started pid {os.getpid()}\n")  # appears whole
     time.sleep(seconds)
-    with path.open("a") as file:
-        file.write(f"finished pid {os.getpid()}\n")
+    append_line(Path(ledger), f"finished pid {os.getpid()}\n")
     return os.getpid()

@@ -25,6 +25,8 @@ from pathlib import Path
 from queue import LifoQueue
 from typing import Any
 
+from conc_examples.ledger import append_line
+
 __all__ = [
     "LifoManager",
     "add_to_counter",
@@ -296,16 +298,7 @@ def process_item(item: int, attempt: int, doomed: dict[int, str], ledger: str) -
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     time.sleep(0.02)  # the work itself
     result = item * item
-    line = f"{result} on attempt {attempt} by pid {os.getpid()}\n"
-    # Written under a hidden name first, then linked into place: a worker killed
-    # mid-write (a broken pool ends the others) leaves no empty entry for a retry to read.
-    draft = entry.with_name(f".draft-{entry.name}-{os.getpid()}")
-    draft.write_text(line, encoding="utf-8")
-    try:
-        os.link(draft, entry)  # the first time, the whole line appears at once
-    except FileExistsError:  # done before: one more line, so the ledger shows it
-        with open(entry, "a", encoding="utf-8") as out:
-            out.write(line)
-    finally:
-        draft.unlink()
+    # Whole lines only: a worker killed mid-write (a broken pool ends the others) leaves
+    # no empty entry for a retry to read; done before, it adds a line the ledger shows.
+    append_line(entry, f"{result} on attempt {attempt} by pid {os.getpid()}\n")
     return result
