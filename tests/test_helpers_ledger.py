@@ -7,7 +7,7 @@ from pathlib import Path
 from conc_examples.ledger import append_line
 
 
-def test_the_first_line_creates_the_file_whole_and_later_lines_append(tmp_path: Path) -> None:
+def test_the_first_line_appears_whole_and_later_lines_append(tmp_path: Path) -> None:
     ledger = tmp_path / "ledger"
     assert append_line(ledger, "started pid 1\n") is True
     assert ledger.read_text() == "started pid 1\n"
