@@ -74,7 +74,11 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     "parallel": False,  # loky workers break multiprocessing and distort timings
     "remove_config_comments": True,
-    "reset_modules": ("matplotlib", "gallery_hooks.check_nothing_left_running"),
+    "reset_modules": (
+        "matplotlib",
+        "gallery_hooks.check_nothing_left_running",
+        "gallery_hooks.freeze_the_build",
+    ),
     "reset_modules_order": "both",
     "junit": "../sphinx-gallery/junit-results.xml",
     "download_all_examples": False,

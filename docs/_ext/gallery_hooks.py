@@ -7,6 +7,7 @@ next one's output and timings.  The build fails instead, naming the example.
 
 from __future__ import annotations
 
+import gc
 import html
 import multiprocessing
 import os
@@ -88,6 +89,25 @@ def check_nothing_left_running(gallery_conf: dict, fname: str, when: str) -> Non
         raise RuntimeError(f"{fname} left these running: {', '.join(left)}")
 
 
+def freeze_the_build(gallery_conf: dict, fname: str, when: str) -> None:
+    """Before an example, collect the last one's garbage, then freeze what is left.
+
+    sphinx-gallery runs a full garbage collection before every example, and Python
+    runs some while the example runs; each one walks every object of this process:
+    Sphinx, docutils and every library the earlier examples imported, about 0.1 s a
+    time here.  Frozen objects (:func:`gc.freeze`) are skipped by every collection, so
+    an example pays only for what it allocates, as it would when you run it alone.
+    Reading the sources unfreezes them (:func:`_thaw`).
+    """
+    if when == "before":
+        gc.collect()  # the last example's garbage: all of it came after the last freeze
+        gc.freeze()
+
+
+def _thaw(app: Sphinx, env: object, docnames: list[str]) -> None:
+    gc.unfreeze()
+
+
 # sphinx-gallery's execution-times table loads jQuery, DataTables and Bootstrap from CDNs
 # (a raw HTML block before the table).  The site must work offline and tell no third
 # party who reads it, so the block goes; the table stays, as a plain table.
@@ -137,4 +157,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("source-read", _drop_cdn_scripts)
     app.connect("source-read", _thumbnail_alt_text)
     app.connect("build-finished", _name_sidebar_toggles)
+    app.connect("env-before-read-docs", _thaw)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
