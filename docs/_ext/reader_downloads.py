@@ -4,9 +4,10 @@ Every example imports ``conc_examples``, which is on no package index; so the bu
 puts on the site itself what a downloaded example needs, and tells each page's reader
 how to use it:
 
-- a wheel of ``conc_examples``, built from this source during the build
-  (``pip wheel --no-build-isolation``: hatchling is in the docs environment, so this
-  needs no network);
+- a wheel of ``conc_examples``, built from this source during the build by the build
+  backend that pyproject.toml names (hatchling, which is in the docs environment, so
+  this needs no network; called directly, as ``pip wheel --no-build-isolation`` would
+  call it, it takes 0.2 s instead of pip's 1.5);
 - per chapter, one zip: its scripts, its notebooks, the wheel and a requirements.txt;
 - on every example page, one note with the two commands that make the script run
   (relative links, so the site works wherever it is hosted);
@@ -96,16 +97,26 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
+# The PEP 517 hook, in a child process started in the project folder (the hook builds
+# what it finds in the current directory) so that nothing of it stays in Sphinx's.
+_BUILD_WHEEL = (
+    "import importlib, sys; importlib.import_module(sys.argv[1]).build_wheel(sys.argv[2])"
+)
+
+
 def build_wheel(stage: Path) -> Path:
+    backend = PYPROJECT["build-system"]["build-backend"]
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps"]
-        command += ["--no-build-isolation", "--no-index", "--quiet", "-w", tmp]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp)
+        command = [sys.executable, "-c", _BUILD_WHEEL, backend, tmp]
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=300, cwd=ROOT
+        )
         built = Path(tmp, WHEEL)
         if done.returncode != 0 or not built.exists():
             raise ExtensionError(
-                f"building the wheel {WHEEL} failed (the docs environment needs"
-                f" hatchling: `pip install --group docs`):\n{done.stdout}{done.stderr}"
+                f"building the wheel {WHEEL} with {backend} failed (the docs"
+                " environment needs hatchling: `pip install --group docs`):\n"
+                f"{done.stdout}{done.stderr}"
             )
         _write_if_changed(stage / WHEEL, built.read_bytes())
     return stage / WHEEL
