@@ -24,7 +24,7 @@ import asyncio
 from conc_examples import plotting
 from conc_examples.timeline import Recorder
 
-WAIT = 0.15
+WAIT = 0.1
 PEOPLE = ["alice", "bob", "carol"]
 
 
@@ -103,6 +103,6 @@ plotting.bar_chart(
 plotting.show()
 
 # %%
-# Take-away: three waits of 0.15 s took about three waits one after another and about
+# Take-away: three waits of 0.1 s took about three waits one after another and about
 # one wait gathered (the ratios printed above).  Concurrency made no single wait
 # shorter; it let the waits overlap.

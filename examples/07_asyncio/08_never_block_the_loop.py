@@ -27,7 +27,7 @@ from conc_examples import plotting
 from conc_examples.blocking import compute_for
 
 BEAT = 0.010
-BLOCK = 0.15
+BLOCK = 0.12
 
 
 async def heartbeat(lags: list[float], stop: asyncio.Event) -> None:
@@ -52,7 +52,7 @@ async def worst_lag(job: Callable[[], Awaitable[object]]) -> float:
 # %%
 # Waiting the right way, and the wrong way
 # ----------------------------------------
-# The same 0.15 s wait, three ways: awaited (:func:`asyncio.sleep` suspends the task
+# The same 0.12 s wait, three ways: awaited (:func:`asyncio.sleep` suspends the task
 # and frees the loop), blocking (:func:`time.sleep` inside the coroutine holds the
 # loop for all of it), and handed to a thread (:func:`asyncio.to_thread` runs the
 # blocking call in the loop's default thread pool and awaits the result).
@@ -77,7 +77,7 @@ async def sleep_in_thread() -> None:
 # under the :term:`GIL` the thread and the loop take turns on one interpreter, so each
 # heartbeat may wait for its turn.  A process pool computes in another process, with
 # its own interpreter, and leaves this one to the loop (on a busy machine the loop
-# still shares the CPUs with the child).  ``compute_for`` computes for 0.15 s however
+# still shares the CPUs with the child).  ``compute_for`` computes for 0.12 s however
 # fast the machine is.  It lives in an importable module: the docs build, Jupyter and
 # the REPL have no importable ``__main__`` for a ``spawn`` child to find it in.  (Your
 # own ``python script.py`` does: ``spawn`` re-imports it as ``__mp_main__``, which is

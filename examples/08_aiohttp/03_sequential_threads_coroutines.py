@@ -53,8 +53,9 @@ async def with_coroutines(url: str) -> None:
 # Measured
 # --------
 # The server runs in a thread of its own here (``serve_in_thread``), because
-# ``urllib`` blocks the thread that calls it.  Each client runs three times after a
-# warm-up; the chart shows the median with min-max whiskers.  The coroutines are
+# ``urllib`` blocks the thread that calls it.  One request warms the server up (its
+# first connection), then each client runs three times; the chart shows the median with
+# min-max whiskers.  The coroutines are
 # timed with asyncio's debug mode off: ``python -X dev`` turns it on, and it records
 # a traceback for every task, which would be timing itself.
 
@@ -70,8 +71,9 @@ async def time_coroutines(url: str) -> Timing:
 
 with serve_in_thread() as base_url:
     url = f"{base_url}/delay/{DELAY}"
-    timings = {"sequential": measure(lambda: sequential(url), repeat=3)}
-    timings[f"{N} threads"] = measure(lambda: with_threads(url), repeat=3)
+    fetch_sync(url)
+    timings = {"sequential": measure(lambda: sequential(url), repeat=3, warmup=0)}
+    timings[f"{N} threads"] = measure(lambda: with_threads(url), repeat=3, warmup=0)
     coroutines = asyncio.run(time_coroutines(url))
 timings[f"{N} coroutines"] = coroutines
 
