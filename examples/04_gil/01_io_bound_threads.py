@@ -7,7 +7,7 @@ for the bytes to arrive.  A program that fetches twenty pages one after another 
 twenty times in a row.  Threads let the waits overlap: while one thread waits for its
 answer, another sends its request.  Waiting does not hold the :term:`GIL`, so this
 works on every Python build.  The pages come from a local server that answers after
-50 ms, so the numbers depend on this machine only, not on the internet.
+30 ms, so the numbers depend on this machine only, not on the internet.
 """
 
 # %%
@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from conc_examples.webserver import serve_in_thread
 
 REQUESTS = 20
-DELAY = 0.05  # seconds the server waits before it answers each request
+DELAY = 0.03  # seconds the server waits before it answers each request
 
 
 def fetch(url: str) -> str:
@@ -58,7 +58,7 @@ def fetch_all_sequentially() -> list[str]:
 # threads.  ``map`` hands each thread the next URL as soon as it is free, and returns
 # the answers in the order of the URLs.  With ``w`` threads the requests go out in
 # waves of ``w``, so the best possible time (the *latency bound*) is
-# ``ceil(20 / w) x 50 ms``: 0.2 s with 5 threads, 50 ms with 20.
+# ``ceil(20 / w) x 30 ms``: 0.12 s with 5 threads, 30 ms with 20.
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,5 +113,5 @@ show()
 # connection) belongs to one thread: see :ref:`the thread-local page
 # <sphx_glr_chapters_03_threading_07_thread_local_data.py>`.
 #
-# Take-away: for I/O-bound work, threads overlap the waits: twenty 50 ms requests on
+# Take-away: for I/O-bound work, threads overlap the waits: twenty 30 ms requests on
 # twenty threads took the few single delays printed above, not twenty.
