@@ -15,8 +15,9 @@ page.  The settings are the ones a page explains:
   its own, so a task not acknowledged within that time is handed out again.  Real
   deployments use hours; a task that runs longer than it is delivered twice.
 * A worker waits at most 0.1 s at a time for a message (``polling_interval``, Redis's
-  ``BRPOP`` timeout, 1 s by default), so it notices a stop request within 0.1 s: a
-  warm shutdown took 1.0 s here, and now takes 0.6 s (Celery's prefork pool adds 0.5 s).
+  ``BRPOP`` timeout, 1 s by default), so it notices a stop request within 0.1 s: a warm
+  shutdown takes about 0.6 s here instead of 1.0 s (0.5 s of it is a sleep in Celery's
+  prefork pool).
 
 The broker URL comes from :data:`conc_examples.redis_server.ENV_VAR` in a worker, and
 from :func:`make_app` in the program that sends tasks.

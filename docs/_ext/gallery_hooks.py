@@ -17,8 +17,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # the hooks themselves run without Sphinx: tests import them bare
+    from sphinx.application import Sphinx
 
 _GRACE_SECONDS = 5.0
 

@@ -54,10 +54,11 @@ async def with_coroutines(url: str) -> None:
 # --------
 # The server runs in a thread of its own here (``serve_in_thread``), because
 # ``urllib`` blocks the thread that calls it.  One request warms the server up (its
-# first connection), then each client runs three times; the chart shows the median with
-# min-max whiskers.  The coroutines are
-# timed with asyncio's debug mode off: ``python -X dev`` turns it on, and it records
-# a traceback for every task, which would be timing itself.
+# first connection), then each client runs three times (the coroutines after one
+# unmeasured run of their own, for aiohttp's first session); the chart shows the
+# median with min-max whiskers.  The coroutines are timed with asyncio's debug mode
+# off: ``python -X dev`` turns it on, and it records a traceback for every task, which
+# would be timing itself.
 
 from conc_examples.plotting import bar_chart, show
 from conc_examples.timing import Timing, measure, measure_async
