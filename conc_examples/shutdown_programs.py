@@ -81,7 +81,7 @@ def wait_until_ready(child: subprocess.Popen[str], timeout: float = 30.0) -> str
 
 
 def wait_for_end(child: subprocess.Popen[str], timeout: float = 10.0) -> tuple[str, str]:
-    """Wait for ``child`` to end after its signal; return its stdout and stderr.
+    """Wait for ``child`` (from :func:`start`) to end after its signal; return its output.
 
     A program still running ``timeout`` seconds later (it ignored the signal, or hung
     in its clean-up) is killed with its whole group, and one printed line says so: a
