@@ -18,7 +18,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 # Importing conc_examples caps numpy's OpenBLAS threads (see its __init__) before
 # sphinx-gallery imports matplotlib, so examples that fork start from a one-thread process.
-from conc_examples.machine import caption
+from conc_examples.measure.machine import caption
 
 START_METHOD = os.environ.get("CONC_EXAMPLES_START_METHOD", "")
 if START_METHOD:
@@ -38,6 +38,7 @@ extensions = [
     "gallery_hooks",
     "reader_downloads",  # the wheel, a zip per chapter, the note on every example page
     "overview",  # the landing page's figure, measured at every build
+    "claims_ledger",  # every page's claims: boxes, the ledger, the landing page's count
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "**/*.ipynb", "**/*.py", "**/*.zip", "**/*.md5"]
@@ -78,6 +79,7 @@ sphinx_gallery_conf = {
         "matplotlib",
         "gallery_hooks.check_nothing_left_running",
         "gallery_hooks.freeze_the_build",
+        "claims_ledger.record_claims",
     ),
     "reset_modules_order": "both",
     "junit": "../sphinx-gallery/junit-results.xml",

@@ -1,7 +1,7 @@
 """Timing figures as readers see them: legible in dark mode, captioned, phone-sized.
 
 The figures are PNGs with a transparent background and dark text
-(``conc_examples.plotting``); ``docs/_static/site.css`` puts a light backing behind
+(``conc_examples.charts.plotting``); ``docs/_static/site.css`` puts a light backing behind
 them in dark mode.  These tests look at the pixels the browser actually shows.
 """
 

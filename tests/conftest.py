@@ -1,6 +1,15 @@
-"""Let the tests import the example runner next to them."""
+"""Let the tests import the example runner next to them; print the claims judged."""
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from example_runner import CLAIMS_CHECKED
+
+    if CLAIMS_CHECKED:
+        states = list(CLAIMS_CHECKED.values())
+        counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
+        terminalreporter.write_line(f"claims checked: {len(states)} ({counts})")

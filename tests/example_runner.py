@@ -11,12 +11,16 @@ The left-over process check is Linux-only: it reads the session id of every proc
 from ``/proc``.  Elsewhere (macOS, Windows) it finds nothing and passes; the exit
 status, the stderr check and the timeout still apply there.
 
-What the page computed comes back in :attr:`ExampleRun.values`: the script's module
-globals at the end of the run (those that pickle by value: numbers, strings, lists,
-dicts, ``conc_examples`` objects such as a ``Timing``), read by the names the page gives
-them.  Claim tests assert on those, or on :attr:`ExampleRun.stdout`; nothing on a page
-exists only for the tests.  A value whose class the script itself defines cannot be
-read back here and is left out.
+What the page concluded comes back in :attr:`ExampleRun.claims`: every
+:func:`conc_examples.claims.claim` it made, in its state for this run.
+:func:`check_claims` is the one verdict on them: a claim that did not hold fails; one
+that could not be shown skips with the page's reason, except under ``CI=true`` where only
+what the machine lacks may skip (never load).  What the page computed comes back in
+:attr:`ExampleRun.values`: the script's module globals at the end of the run (those that
+pickle by value: numbers, strings, lists, dicts, ``conc_examples`` objects such as a
+``Timing``), read by the names the page gives them.  Nothing on a page exists only for
+the tests.  A value whose class the script itself defines cannot be read back here and
+is left out.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from conc_examples.claims import HELD, LOAD, NOT_HELD, Claim
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -110,6 +118,17 @@ class ExampleRun:
     seconds: float
     leftovers: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+
+    def claim(self, text: str) -> Claim:
+        """The claim whose sentence starts with ``text`` (exactly one must)."""
+        found = [c for c in self.claims if c.text.startswith(text)]
+        if len(found) != 1:
+            made = "\n  ".join(c.text for c in self.claims) or "(none)"
+            raise AssertionError(
+                f"{self.label}: {len(found)} claims start with {text!r}; it made:\n  {made}"
+            )
+        return found[0]
 
     @property
     def label(self) -> str:
@@ -228,7 +247,7 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
             stderr += f"\n<killed: still running after {TIMEOUT_SECONDS} s>"
         seconds = time.perf_counter() - start
         leftovers = _leftovers(child.pid, token)
-        values = _read_values(values_file)
+        values, claims = _read_values(values_file)
     return ExampleRun(
         script,
         start_method,
@@ -238,20 +257,46 @@ def run(script: Path, start_method: str | None = None) -> ExampleRun:
         seconds,
         leftovers,
         values,
+        claims,
     )
 
 
-def _read_values(values_file: Path) -> dict[str, Any]:
-    """The script's globals, each unpickled on its own; one that cannot be is left out."""
+def _read_values(values_file: Path) -> tuple[dict[str, Any], list[Claim]]:
+    """The script's globals, each unpickled on its own (one that cannot be is left
+    out), and its claims."""
     if not values_file.exists():
-        return {}
+        return {}, []
+    blobs, claims = pickle.loads(values_file.read_bytes())
     values = {}
-    for name, blob in pickle.loads(values_file.read_bytes()).items():
+    for name, blob in blobs.items():
         try:
             values[name] = pickle.loads(blob)
         except Exception:  # e.g. an instance of a class defined in the script
             continue
-    return values
+    return values, [Claim(**c) for c in claims]
+
+
+# Each claim the test run judged, by run and sentence: the closing summary counts them.
+CLAIMS_CHECKED: dict[tuple[str, str], str] = {}
+
+
+def check_claims(run: ExampleRun, *claims: Claim) -> None:
+    """Judge ``claims`` (default: all the run made): fail on one that did not hold;
+    skip with the page's reasons on one that could not be shown, except under
+    ``CI=true`` for load, which fails (CI's machine is idle, so load there is a bug)."""
+    judged = claims or tuple(run.claims)
+    for found in judged:
+        CLAIMS_CHECKED[run.label, found.text] = found.state
+    failed = [c for c in judged if c.state == NOT_HELD]
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    unshown = [c for c in judged if c.state not in {HELD, NOT_HELD}]
+    if in_ci:
+        failed += [c for c in unshown if c.lacking == LOAD]
+        unshown = [c for c in unshown if c.lacking != LOAD]
+    if failed:
+        raise AssertionError(f"{run.label}:\n" + "\n".join(str(c) for c in failed))
+    if unshown:
+        pytest.skip(f"{run.label}: " + "; ".join(str(c) for c in unshown))
 
 
 @functools.cache

@@ -4,9 +4,10 @@
 (``default`` leaves it alone), makes the script the real ``__main__`` module (with its
 ``__file__``, so ``spawn`` children re-import it as ``__mp_main__``, and its own folder
 first on ``sys.path``), runs it, and then, whatever ended the run (a normal end,
-``sys.exit(130)``, an exception), pickles every module global that pickles by value into
-VALUES_FILE.  That is how claim tests read what the page computed, by the names the
-page itself gives them, with nothing on the page that exists only for the tests.
+``sys.exit(130)``, an exception), pickles into VALUES_FILE every module global that
+pickles by value and every claim the page made (:mod:`conc_examples.claims`).  That is
+how claim tests read what the page computed and concluded, with nothing on the page
+that exists only for the tests.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ def main() -> None:
     try:
         exec(code, module.__dict__)
     finally:
+        claims = sys.modules.get("conc_examples.claims")
+        made = [c.as_dict() for c in claims.made()] if claims is not None else []
         with open(values_file, "wb") as out:
-            pickle.dump(_picklable(module.__dict__), out)
+            pickle.dump((_picklable(module.__dict__), made), out)
 
 
 if __name__ == "__main__":

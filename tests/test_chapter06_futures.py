@@ -6,7 +6,7 @@ import statistics
 
 from example_runner import example
 
-from conc_examples.machine import gil_enabled
+from conc_examples.measure.machine import gil_enabled
 
 
 def test_processes_scale_to_the_ceiling_and_threads_do_not() -> None:

@@ -9,8 +9,8 @@ import sys
 import pytest
 from example_runner import EXAMPLES, example
 
-from conc_examples.celery_tasks import VISIBILITY_TIMEOUT
-from conc_examples.redis_server import ENV_VAR
+from conc_examples.engines.celery_tasks import VISIBILITY_TIMEOUT
+from conc_examples.engines.redis_server import ENV_VAR
 
 CELERY = "10_beyond_one_machine/01_celery_on_redis.py"
 DASK = "10_beyond_one_machine/02_dask_distributed.py"

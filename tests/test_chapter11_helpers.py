@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from conc_examples.hangs import Frame, frames_in, py_spy_dump
-from conc_examples.shutdown_programs import (
+from conc_examples.trouble.hangs import Frame, frames_in, py_spy_dump
+from conc_examples.trouble.shutdown_programs import (
     alive_in_group,
     command,
     start,

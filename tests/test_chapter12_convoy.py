@@ -16,7 +16,7 @@ import os
 import pytest
 from example_runner import example
 
-from conc_examples.machine import usable_cpus
+from conc_examples.measure.machine import usable_cpus
 
 CONVOY = "12_many_interpreters/03_the_convoy_effect.py"
 

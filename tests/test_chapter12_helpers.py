@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from conc_examples.convoy import Activity, echo_server, first, ping, spin
-from conc_examples.subinterpreters import MISSING, load, new_interpreter
-from conc_examples.timeline import Span
+from conc_examples.measure.convoy import Activity, echo_server, first, ping, spin
+from conc_examples.measure.timeline import Span
+from conc_examples.work.subinterpreters import MISSING, load, new_interpreter
 
 
 def test_echo_server_answers_and_ends_with_the_connection() -> None:

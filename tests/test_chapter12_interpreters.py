@@ -13,9 +13,9 @@ import sys
 import pytest
 from example_runner import example
 
-from conc_examples.machine import gil_enabled
-from conc_examples.subinterpreters import MISSING
-from conc_examples.workloads import cpu_bound
+from conc_examples.measure.machine import gil_enabled
+from conc_examples.work.subinterpreters import MISSING
+from conc_examples.work.workloads import cpu_bound
 
 PARALLEL = "12_many_interpreters/01_parallel_in_one_process.py"
 SHARING = "12_many_interpreters/02_what_crosses_and_what_it_costs.py"

@@ -17,9 +17,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from conc_examples import machine, plotting, timeline, timing, workloads
-from conc_examples.ceiling import Ceiling, CeilingProbe, shares_of_ceiling
-from conc_examples.webserver import serve, serve_in_thread
+from conc_examples.charts import plotting
+from conc_examples.measure import machine, timeline, timing
+from conc_examples.measure.ceiling import Ceiling, CeilingProbe, shares_of_ceiling
+from conc_examples.web.webserver import serve, serve_in_thread
+from conc_examples.work import workloads
 
 
 def test_caption_names_cpus_python_and_start_method() -> None:
@@ -32,7 +34,7 @@ def test_caption_names_cpus_python_and_start_method() -> None:
 def test_start_method_does_not_freeze_the_default_context() -> None:
     # In a fresh interpreter: any pool started by an earlier test fixes the context.
     code = (
-        "import multiprocessing; from conc_examples import machine;"
+        "import multiprocessing; from conc_examples.measure import machine;"
         "machine.start_method();"
         "print(multiprocessing.get_start_method(allow_none=True))"
     )

@@ -1,12 +1,12 @@
-"""conc_examples.benchmark_charts: the clocks chart and the spread histogram."""
+"""conc_examples.charts.benchmark_charts: the clocks chart and the spread histogram."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
 
-from conc_examples.benchmark_charts import clocks_chart, spread_histogram
-from conc_examples.timing import Timing
+from conc_examples.charts.benchmark_charts import clocks_chart, spread_histogram
+from conc_examples.measure.timing import Timing
 
 
 def test_clocks_chart_draws_a_bar_per_block_and_clock_and_the_ideal() -> None:

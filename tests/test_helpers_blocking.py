@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from conc_examples.blocking import compute_for
+from conc_examples.work.blocking import compute_for
 
 
 def test_lasts_about_the_time_given_and_uses_the_cpu() -> None:

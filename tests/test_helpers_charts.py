@@ -1,4 +1,4 @@
-"""The chart rules of conc_examples.plotting: best round, the estimator named, the
+"""The chart rules of conc_examples.charts.plotting: best round, the estimator named, the
 legend off the data, the ideal and the caption on every chart."""
 
 from __future__ import annotations
@@ -6,9 +6,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
-from conc_examples import machine, plotting
-from conc_examples.ceiling import Ceiling, Scaling
-from conc_examples.timing import Race, Timing
+from conc_examples.charts import plotting
+from conc_examples.measure import machine
+from conc_examples.measure.ceiling import Ceiling, Scaling
+from conc_examples.measure.rounds import Race
+from conc_examples.measure.timing import Timing
 
 T = Timing.of([0.2, 0.1, 0.4])
 U = Timing.of([0.1, 0.05, 0.3])
@@ -39,10 +41,11 @@ def _figures():
         "scaling_chart": plotting.scaling_chart(
             [1, 2], {"s": [T, U]}, baseline=T, title="s", ceiling=1.5
         ),
-        "speedup_bars": race.chart({"b over a": ("b", "a")}, title="r", ideal=2.0),
-        "race_bars": race.bars(title="bars", ideal=0.1),
-        "scaling_panels": scaling.chart(title="panels"),
-        "cpus_chart": scaling.cpu_chart(title="cpus"),
+        "speedup_bars": plotting.speedup_bars(
+            race, {"b over a": ("b", "a")}, title="r", ideal=2.0
+        ),
+        "scaling_panels": plotting.scaling_panels(scaling, title="panels"),
+        "cpus_chart": plotting.cpus_chart(scaling, title="cpus"),
     }
 
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 
 def run(*args: object) -> subprocess.CompletedProcess[str]:
@@ -21,7 +21,7 @@ def test_command_runs_this_interpreter() -> None:
     assert command("ticker", "a", 1, 0.0)[:3] == [
         sys.executable,
         "-m",
-        "conc_examples.child_programs",
+        "conc_examples.work.child_programs",
     ]
     assert command("ticker", "a", 1, 0.0)[3:] == ["ticker", "a", "1", "0.0"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from example_runner import run
 
-from conc_examples import redis_server
-from conc_examples.redis_server import ENV_VAR, RedisMissing, start_redis
+from conc_examples.engines import redis_server
+from conc_examples.engines.redis_server import ENV_VAR, RedisMissing, start_redis
 
 needs_redis = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="redis-server is not installed"

@@ -1,4 +1,4 @@
-"""Unit tests of conc_examples.gil: the GIL chapter's workloads and span arithmetic."""
+"""Unit tests of conc_examples.measure.gil: the GIL chapter's work and span arithmetic."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from conc_examples import gil
-from conc_examples.timeline import Span
-from conc_examples.workloads import calibrate
+from conc_examples.measure import gil
+from conc_examples.measure.timeline import Span
+from conc_examples.work.workloads import calibrate
 
 
 def test_sample_data_is_reproducible_and_compressible() -> None:
@@ -56,6 +56,9 @@ def test_busy_workers_counts_how_many_ran_at_once() -> None:
     in_turns = [Span("a", "x", 0, 1), Span("b", "x", 1, 2)]
     assert gil.busy_workers(side_by_side) == pytest.approx(2.0)
     assert gil.busy_workers(in_turns) == pytest.approx(1.0)
+    # A gap (a paused chunk dropped) does not count as idle time.
+    with_a_gap = [Span("a", "x", 0, 1), Span("b", "x", 0, 1), Span("a", "y", 5, 6)]
+    assert gil.busy_workers(with_a_gap) == pytest.approx(1.5)
     with pytest.raises(ValueError):
         gil.busy_workers([])
 

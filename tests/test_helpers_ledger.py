@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conc_examples.ledger import append_line
+from conc_examples.work.ledger import append_line
 
 
 def test_the_first_line_appears_whole_and_later_lines_append(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The functions children run (conc_examples.mp_workers), tested in this process.
+"""The functions children run (conc_examples.work.mp_workers), tested in this process.
 
 Each runs here with in-process stand-ins (a queue.Queue for a multiprocessing queue,
 a threading.Barrier for a multiprocessing one), so the tests are fast and show what
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 
 def test_tiny_tasks() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conc_examples import netstat, oslimits
-from conc_examples.timing import LoopLag, measure_async, measure_lags
+from conc_examples.measure import netstat, oslimits
+from conc_examples.measure.timing import LoopLag, measure_async, measure_lags
 
 NETSTAT = """TcpExt: SyncookiesSent ListenOverflows ListenDrops
 TcpExt: 0 42 43

@@ -1,4 +1,4 @@
-"""conc_examples.pool_costs: one call that times pool.map by chunksize."""
+"""conc_examples.measure.pool_costs: one call that times pool.map by chunksize."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import multiprocessing
 
 import pytest
 
-from conc_examples import mp_workers
-from conc_examples.pool_costs import IN_THE_PARENT, time_pool_map
+from conc_examples.measure.pool_costs import IN_THE_PARENT, time_pool_map
+from conc_examples.work import mp_workers
 
 
 def test_every_chunksize_and_the_parent_are_timed_in_milliseconds() -> None:

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from conc_examples.webserver import (
+from conc_examples.web.webserver import (
     BROKEN,
     DATA,
     ERROR,

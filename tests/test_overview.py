@@ -11,7 +11,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from conc_examples import machine, overview, plotting
+from conc_examples.charts import plotting
+from conc_examples.measure import machine, overview
 
 ROOT = Path(__file__).resolve().parent.parent
 

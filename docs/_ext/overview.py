@@ -6,9 +6,9 @@ In a MyST page::
     ```
 
 (or ``.. overview-figure::`` in reStructuredText).  At every build the directive runs
-:func:`conc_examples.overview.measure_overview` (a few seconds: the same four tasks
+:func:`conc_examples.measure.overview.measure_overview` (a few seconds: the same four tasks
 sequentially, on threads, on processes and with asyncio, waiting and computing), draws
-it with :func:`conc_examples.plotting.overview_chart`, writes the PNG to
+it with :func:`conc_examples.charts.plotting.overview_chart`, writes the PNG to
 ``_images/overview.png`` in the HTML output, and puts the figure there with the
 numbers in its caption and alt text.  The page is read again at every build, so the
 figure is never older than the build.
@@ -29,7 +29,7 @@ _output: dict[str, Path] = {}  # the HTML output folder, known once the builder 
 
 def _describe(overview) -> str:
     """One sentence per job: each way's best time, as the alt text and the caption."""
-    from conc_examples.overview import WAYS
+    from conc_examples.measure.overview import WAYS
 
     parts = []
     for job, runs in overview.timings.items():
@@ -51,8 +51,8 @@ class OverviewFigure(SphinxDirective):
         matplotlib.use("agg")
         import matplotlib.pyplot as plt
 
-        from conc_examples.overview import measure_overview
-        from conc_examples.plotting import overview_chart
+        from conc_examples.charts.plotting import overview_chart
+        from conc_examples.measure.overview import measure_overview
 
         self.env.note_reread()  # measure again at the next build, too
         overview = measure_overview()

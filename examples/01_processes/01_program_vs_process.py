@@ -15,7 +15,7 @@ identity of its own.
 # The program you will run is a Python module of a few dozen lines in the
 # ``conc_examples`` package:
 #
-# .. literalinclude:: /../conc_examples/whoami.py
+# .. literalinclude:: /../conc_examples/work/whoami.py
 #    :lines: 1-
 #
 # On disk it is only this many bytes:
@@ -27,7 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-program = Path(importlib.util.find_spec("conc_examples.whoami").origin)
+program = Path(importlib.util.find_spec("conc_examples.work.whoami").origin)
 print(f"program: conc_examples/{program.name}, {program.stat().st_size:,} bytes on disk")
 
 # %%
@@ -42,7 +42,7 @@ print(f"program: conc_examples/{program.name}, {program.stat().st_size:,} bytes 
 
 def run_program() -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "conc_examples.whoami"],
+        [sys.executable, "-m", "conc_examples.work.whoami"],
         capture_output=True,
         text=True,
         check=True,

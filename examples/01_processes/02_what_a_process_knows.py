@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from conc_examples.machine import usable_cpus
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.measure.machine import usable_cpus
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 print(f"process ID         os.getpid()  = {os.getpid()}")
 print(f"parent process ID  os.getppid() = {os.getppid()}")

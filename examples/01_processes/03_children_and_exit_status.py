@@ -26,8 +26,8 @@ import signal
 import subprocess
 import sys
 
-from conc_examples.machine import start_method
-from conc_examples.workloads import report_whoami
+from conc_examples.measure.machine import start_method
+from conc_examples.work.workloads import report_whoami
 
 if __name__ == "__main__":
     exit_status = {}
@@ -80,10 +80,10 @@ if __name__ == "__main__" and os.name == "posix":
 # script is found when you run ``python script.py`` (the child re-imports the script),
 # but not from Jupyter, the REPL, or the build of this page.
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: report_whoami
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: whoami
 #
 # Here is why the guard matters.  A ``spawn`` child starts a new interpreter and

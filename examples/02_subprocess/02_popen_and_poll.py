@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 with subprocess.Popen(
     command("ticker", "child", 2, 0.05), stdout=subprocess.PIPE, text=True
@@ -35,7 +35,7 @@ print(f"exit status {child.returncode}")
 # The child is one of the small programs this chapter runs, started with the same
 # interpreter as this script (``sys.executable``) so that it works on every OS:
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: ticker
 #
 # Poll while doing other work

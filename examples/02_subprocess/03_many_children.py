@@ -67,8 +67,8 @@ def all_at_once() -> None:
 # the slowest; the dashed line is the ideal: if starting a process cost nothing, ten
 # children sleeping at the same time would take exactly one sleep.
 
-from conc_examples.plotting import bar_chart, show
-from conc_examples.timing import measure_interleaved
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.timing import measure_interleaved
 
 times = measure_interleaved(
     {"one by one": one_by_one, "all at once": all_at_once}, repeat=3, warmup=0

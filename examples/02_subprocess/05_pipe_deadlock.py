@@ -17,7 +17,7 @@ writes 1 MiB: :meth:`~subprocess.Popen.wait` hangs (until its timeout), and
 # :term:`deadlock`, for ever.  Here the child writes 1 MiB, and the wait is bounded so
 # that the page does not hang:
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: flood
 #
 # After the timeout the child is killed and collected, and only then is the pipe read:
@@ -25,7 +25,7 @@ writes 1 MiB: :meth:`~subprocess.Popen.wait` hangs (until its timeout), and
 
 import subprocess
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 FLOOD = 2**20
 with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
 started = time.perf_counter()

@@ -20,7 +20,7 @@ at once.
 # :meth:`~subprocess.Popen.kill`: ``SIGKILL`` cannot be caught or ignored, status
 # ``-9``.
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: stubborn
 #
 # Wait (at most 10 s, with :func:`select.select`, POSIX-only on a pipe) for the child's
@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
 started_pids = []
@@ -70,7 +70,7 @@ for label, program in {"obedient": sleeper, "stubborn": command("stubborn")}.ite
 # child's copy of your pipe open, so ``communicate()`` waits for them.  This child starts
 # one grandchild on its stdout:
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: parent_of_sleeper
 #
 # The fix is on POSIX: start the child as the leader of a new process group

@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 folder = tempfile.TemporaryDirectory()
 hostile_name = "quarterly report; rm -rf important.txt"
@@ -58,7 +58,7 @@ print(shell.stdout, end="")
 # argument, spaces and semicolons included.  The child below prints the arguments it
 # received:
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: show_args
 
 received = subprocess.run(

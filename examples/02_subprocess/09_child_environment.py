@@ -14,7 +14,7 @@ On this page a made-up secret reaches one child and not the other.
 # secret here, and a child is started with each environment; it prints the names of the
 # variables it sees:
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: show_env
 
 import json
@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 parent_env = {**os.environ, "DEMO_API_TOKEN": "not-a-real-token"}
 minimal_env = {"PATH": os.defpath}

@@ -17,13 +17,13 @@ carry on.
 # flushes it at once.  Three of them, with different speeds; the slowest would need
 # 2 s, more than its 0.8 s allowance.
 #
-# .. literalinclude:: /../conc_examples/child_programs.py
+# .. literalinclude:: /../conc_examples/work/child_programs.py
 #    :pyobject: ticker
 
 import asyncio
 import time
 
-from conc_examples.child_programs import command
+from conc_examples.work.child_programs import command
 
 # name: (lines, seconds between lines, timeout)
 JOBS = {"fast": (3, 0.1, 2.0), "medium": (4, 0.15, 2.0), "slow": (10, 0.2, 0.8)}

@@ -66,8 +66,8 @@ print(f"all three stopped {stopped_within * 1000:.1f} ms after the stop signal")
 # called :meth:`~threading.Barrier.wait`.  The workers take different times, and the
 # timeline shows the fast ones waiting at the end of each phase.
 
-from conc_examples.plotting import show, timeline_chart
-from conc_examples.timeline import Recorder
+from conc_examples.charts.plotting import show, timeline_chart
+from conc_examples.measure.timeline import Recorder
 
 PHASES = 3
 barrier = threading.Barrier(3)

@@ -21,7 +21,7 @@ import http.client
 import threading
 from urllib.parse import urlsplit
 
-from conc_examples.webserver import serve_in_thread
+from conc_examples.web.webserver import serve_in_thread
 
 mine = threading.local()
 all_written = threading.Barrier(3)

@@ -21,7 +21,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 
-from conc_examples.webserver import serve_in_thread
+from conc_examples.web.webserver import serve_in_thread
 
 REQUESTS = 20
 DELAY = 0.03  # seconds the server waits before it answers each request
@@ -74,8 +74,8 @@ def fetch_all(pool: ThreadPoolExecutor) -> list[str]:
 
 from functools import partial
 
-from conc_examples.plotting import show
-from conc_examples.timing import race
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.rounds import race
 
 with ThreadPoolExecutor(5) as five, ThreadPoolExecutor(REQUESTS) as twenty:
     ways = {
@@ -92,7 +92,8 @@ speedup_20_threads = twenty_threads.speedup_over(sequential)
 print(f"20 threads: {twenty_threads.median / DELAY:.2f}x the single delay,")
 print(f"{speedup_20_threads:.1f}x faster than sequential (medians)")
 
-compare.bars(
+bar_chart(
+    compare.timings,
     title=f"{REQUESTS} requests to a server that answers after {DELAY} s",
     ideal=DELAY,
     ideal_label="latency bound with 20 threads",

@@ -36,7 +36,7 @@ if __name__ == "__main__":
 # You size the job to about 60 ms of CPU on this machine and give each of two threads
 # half.  Then you compare the wall-clock time with the CPU time the process used.
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: cpu_bound
 #
 # The ``__main__`` guard lets a ``spawn`` child import this script without running it.
@@ -44,7 +44,7 @@ if __name__ == "__main__":
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 if __name__ == "__main__":
     TOTAL = calibrate(0.06)
@@ -53,12 +53,23 @@ if __name__ == "__main__":
         list(pool.map(cpu_bound, [TOTAL // 2] * 2, timeout=60))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(f"2 threads: {wall:.3f} s on the clock, {cpu:.3f} s of CPU")
-    print(f"CPUs in use: {cpu / wall:.2f}")
 
 # %%
-# Two threads used at most about one CPU, not two.  :func:`time.process_time` counts
-# the CPU time of every thread of this process, so ``cpu / wall`` is how many CPUs it
-# kept busy.  A busy machine can only lower that figure, never raise it.
+# :func:`time.process_time` counts the CPU time of every thread of this process, so
+# ``cpu / wall`` is how many CPUs it kept busy.  A busy machine can only lower that
+# figure, never raise it, so the claim below holds on a loaded machine too.
+
+from conc_examples.claims import claim, needs_cpus, needs_gil
+
+if __name__ == "__main__":
+    cpus_2_threads = cpu / wall
+    claim(
+        "Two threads running pure Python kept at most one CPU busy, not two",
+        cpus_2_threads < 1.15,
+        measured=f"{cpus_2_threads:.2f} CPUs in use",
+        expected="under 1.15 CPUs",
+        needs=needs_gil(),
+    )
 #
 # Threads against processes
 # -------------------------
@@ -69,7 +80,8 @@ if __name__ == "__main__":
 # at all.  :ref:`sphx_glr_chapters_09_benchmarking_05_how_this_site_measures.py` explains
 # how.
 
-from conc_examples.ceiling import measure_scaling
+from conc_examples.charts.plotting import cpus_chart
+from conc_examples.measure.ceiling import measure_scaling
 
 if __name__ == "__main__":
     pools = {"threads": ThreadPoolExecutor, "processes": ProcessPoolExecutor}
@@ -83,14 +95,43 @@ if __name__ == "__main__":
 # it) per second on the clock, the median of the rounds.  The dashed line is the ideal.
 
 if __name__ == "__main__":
-    scaling.cpu_chart(title="Pure-Python work: CPUs kept busy by threads and processes")
+    cpus_chart(scaling, title="Pure-Python work: CPUs kept busy by threads and processes")
 
 # %%
-# On a GIL build the threads line stays at one CPU, however many threads: only one of
-# them runs at a time.  The processes line climbs towards the number of CPUs, because
-# each process has its own interpreter and its own GIL; how much faster that makes the
-# work, the table's speed-up and ceiling lines say (two vCPUs of one core give less than
-# 2x).  (On a free-threaded build with the GIL off, threads would climb too.)
+# Each process has its own interpreter and its own GIL, so processes can keep several
+# CPUs busy; threads of one interpreter take turns.  Whether processes also finish
+# sooner depends on a second CPU being free right then, so that claim needs the
+# ceiling, measured in the same rounds.  (On a free-threaded build with the GIL off,
+# threads would climb too.)
+
+if __name__ == "__main__":
+    threads_cpus, processes_cpus = (
+        max(scaling.cpus["threads"]),
+        max(scaling.cpus["processes"]),
+    )
+    ceiling = scaling.ceiling.speedup
+    claim(
+        "However many threads, pure-Python work kept at most one CPU busy",
+        threads_cpus < 1.15,
+        measured=f"at most {threads_cpus:.2f} CPUs with 1, 2 or 4 threads",
+        expected="under 1.15 CPUs",
+        needs=needs_gil(),
+    )
+    claim(
+        "Processes kept more than one CPU busy",
+        processes_cpus > 1.3,
+        measured=f"up to {processes_cpus:.2f} CPUs",
+        expected="over 1.3 CPUs",
+        needs=needs_cpus(ceiling),
+    )
+    claim(
+        "The pool of two processes came close to two independent processes",
+        0.65 < scaling.share < 1.15,
+        measured=f"{scaling.share:.0%} of the ceiling ({ceiling:.2f}x), median of rounds",
+        expected="65 % to 115 % (a pool only adds overhead; more is noise)",
+        needs=needs_cpus(ceiling),
+        why="load changed between the pool's turn and the ceiling's in the same round",
+    )
 #
 # Who ran when: a timeline
 # ------------------------
@@ -99,11 +140,11 @@ if __name__ == "__main__":
 # ended.  A chunk that took several times longer than the others was paused part-way.
 # So only the uninterrupted chunks are drawn: the moments each worker really ran.
 #
-# .. literalinclude:: /../conc_examples/gil.py
+# .. literalinclude:: /../conc_examples/measure/gil.py
 #    :pyobject: cpu_bound_in_chunks
 
-from conc_examples.gil import busy_workers, cpu_bound_in_chunks, uninterrupted
-from conc_examples.plotting import show, timeline_chart
+from conc_examples.charts.plotting import show, timeline_chart
+from conc_examples.measure.gil import busy_workers, cpu_bound_in_chunks, uninterrupted
 
 if __name__ == "__main__":
     CHUNK = calibrate(sys.getswitchinterval() / 4)
@@ -115,19 +156,40 @@ if __name__ == "__main__":
             futures = [pool.submit(cpu_bound_in_chunks, kind, 80, CHUNK) for _ in range(2)]
             spans = [span for future in futures for span in future.result(timeout=60)]
         overlap[kind] = busy_workers(uninterrupted(spans))
-        print(f"2 {kind}: on average {overlap[kind]:.2f} workers running at once")
         timeline_chart(uninterrupted(spans), title=f"Two {kind} running pure-Python chunks")
     show()
 
 # %%
-# The processes' bars run side by side.  The threads' bars alternate: one thread runs a
-# burst of chunks while the other's row is empty, then they swap.
-#
-# Take-away: on a GIL build, two threads give pure-Python work no speed-up (printed
-# here), and the timeline shows them taking turns; processes do speed it up, as far as
-# the machine's CPUs allow.
+# The figure under each chart is how many workers ran at once, on average, while any
+# ran: the busy time of the drawn chunks over the time they cover.
+
+if __name__ == "__main__":
+    claim(
+        "The two threads took turns",
+        overlap["threads"] < 1.3,
+        measured=f"{overlap['threads']:.2f} threads running at once, on average",
+        expected="under 1.3",
+        needs=needs_gil(),
+    )
+    claim(
+        "The two processes ran side by side",
+        overlap["processes"] > 1.3,
+        measured=f"{overlap['processes']:.2f} processes running at once, on average",
+        expected="over 1.3",
+        needs=needs_cpus(ceiling),
+    )
+
+# %%
+# Take-away: on a GIL build two threads give pure-Python work no speed-up, and
+# processes do, as far as the machine's free CPUs allow.
 
 if __name__ == "__main__":
     speedup_2_threads = scaling.speedup("threads", 2)
     speedup_2_processes = scaling.speedup("processes", 2)
-    print(f"2 threads: {speedup_2_threads:.2f}x, 2 processes: {speedup_2_processes:.2f}x")
+    claim(
+        "Two processes finished the work sooner than two threads",
+        speedup_2_processes > 1.2 * speedup_2_threads,
+        measured=f"processes {speedup_2_processes:.2f}x, threads {speedup_2_threads:.2f}x",
+        expected="processes over 1.2 times the threads' speed-up",
+        needs=(needs_gil(), needs_cpus(ceiling)),
+    )

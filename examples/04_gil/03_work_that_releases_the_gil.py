@@ -18,17 +18,17 @@ each kind of work on one thread and on two, next to pure-Python work as the cont
 # during the work, two threads finish in about half the time (given two free CPUs; a
 # sleep needs no CPU at all).  The buffer is 1 MiB of text-like bytes.
 #
-# .. literalinclude:: /../conc_examples/gil.py
+# .. literalinclude:: /../conc_examples/measure/gil.py
 #    :pyobject: hash_rounds
 #
-# .. literalinclude:: /../conc_examples/gil.py
+# .. literalinclude:: /../conc_examples/measure/gil.py
 #    :pyobject: compress_rounds
 
 import time
 from functools import partial
 
-from conc_examples.gil import compress_rounds, hash_rounds, sample_data
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.measure.gil import compress_rounds, hash_rounds, sample_data
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 SECONDS = 0.04
 data = sample_data(1 << 20)
@@ -67,8 +67,8 @@ def in_two_threads(pool, job) -> None:
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conc_examples.plotting import show
-from conc_examples.timing import race
+from conc_examples.charts.plotting import show, speedup_bars
+from conc_examples.measure.rounds import race
 
 with ThreadPoolExecutor(max_workers=2) as pool:
     ways = {}
@@ -83,7 +83,8 @@ speedup_2_threads = {
 }
 print("speed-up of 2 threads:", {k: round(v, 2) for k, v in speedup_2_threads.items()})
 
-compare.chart(
+speedup_bars(
+    compare,
     {name: (f"{name}, 2 threads", f"{name}, 1 thread") for name in work},
     title="Speed-up of 2 threads over 1, same total work",
     ideal=2.0,

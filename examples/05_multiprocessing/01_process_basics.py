@@ -15,7 +15,7 @@ never end by itself, and watch a *daemon* child go when its parent exits.
 # ``Process-2``... unless you choose one.  The child puts what it knows about itself on
 # a queue, because what it prints never reaches this page:
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: report_whoami
 #
 # The ``if __name__ == "__main__":`` guard matters under the ``spawn`` start method:
@@ -28,9 +28,9 @@ import queue
 import subprocess
 import sys
 
-from conc_examples.machine import start_method
-from conc_examples.mp_workers import run_until_stopped
-from conc_examples.workloads import report_whoami
+from conc_examples.measure.machine import start_method
+from conc_examples.work.mp_workers import run_until_stopped
+from conc_examples.work.workloads import report_whoami
 
 if __name__ == "__main__":
     print(f"start method: {start_method()}")
@@ -72,7 +72,7 @@ if __name__ == "__main__":
 # its exit status.  Its ``exitcode`` is minus the signal's number: killed by signal 15,
 # ``SIGTERM``.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: run_until_stopped
 
 if __name__ == "__main__":
@@ -102,12 +102,12 @@ if __name__ == "__main__":
 # a small program as a child of your own: it starts a daemon that would run forever,
 # prints its pid, and returns without joining it.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: leave_a_daemon_behind
 
 if __name__ == "__main__":
     program = (
-        "from conc_examples.mp_workers import leave_a_daemon_behind;"
+        "from conc_examples.work.mp_workers import leave_a_daemon_behind;"
         f"leave_a_daemon_behind({start_method()!r})"
     )
     finished = subprocess.run(

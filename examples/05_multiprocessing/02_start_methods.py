@@ -26,14 +26,14 @@ API (``Process``, ``Queue``, ``Pool``...) bound to one start method.
 # ----------------------
 # Time starting a child that does nothing, and joining it: the start-up cost alone.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: do_nothing
 
 import multiprocessing
 import queue
 import sys
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 
 def start_and_join(context: multiprocessing.context.BaseContext) -> None:
@@ -47,8 +47,8 @@ def start_and_join(context: multiprocessing.context.BaseContext) -> None:
 if __name__ == "__main__":
     # Under the guard: a spawn child re-runs the script's top level (see below), and
     # matplotlib alone takes a good part of a second to import.
-    from conc_examples import plotting
-    from conc_examples.timing import measure
+    from conc_examples.charts import plotting
+    from conc_examples.measure.timing import measure
 
     methods = multiprocessing.get_all_start_methods()
     costs = {}
@@ -71,7 +71,7 @@ if __name__ == "__main__":
 # The parent now changes a module-level setting at run time, and each child reports
 # the value it sees and how many modules it has loaded:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: report_inheritance
 
 if __name__ == "__main__":
@@ -157,7 +157,7 @@ if __name__ == "__main__":
 # real ``python script.py`` under ``spawn`` *can* run functions defined in the script.
 # What cannot is a main module that is not a file: the REPL, a Jupyter notebook, and
 # this site's docs build.  That is why the functions the children run on this site live
-# in a module, ``conc_examples.mp_workers``, and why every page guards its entry point.
+# in a module, ``conc_examples.work.mp_workers``, and why every page guards its entry point.
 #
 # The default changes: Python 3.14
 # --------------------------------

@@ -18,7 +18,7 @@ writes them.
 # children together so that they really run at the same time.  With a ``lock``, a
 # child holds it for a whole line:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: write_lines_in_pieces
 
 import logging
@@ -28,7 +28,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from conc_examples.mp_workers import (
+from conc_examples.work.mp_workers import (
     log_through_queue,
     log_with_library_logger,
     write_lines_in_pieces,
@@ -81,7 +81,7 @@ if __name__ == "__main__":
 # is handy in a terminal.  But a child's stderr is not ours to read (and never reaches
 # this page), so this child attaches a file handler with the same format instead:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: log_with_library_logger
 
 if __name__ == "__main__":
@@ -106,7 +106,7 @@ if __name__ == "__main__":
 # the parent, where one :class:`~logging.handlers.QueueListener` thread hands them to
 # one file handler.  A child only needs the queue:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: log_through_queue
 
 if __name__ == "__main__":

@@ -16,10 +16,10 @@ and measure the setting that decides whether a pool helps with many tiny tasks:
 # -------------------------------------------
 # The workers run these small functions (``pow`` is a built-in, importable too):
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: square
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: sleep_and_return
 #
 # ``map`` returns the results in the order of the inputs.  ``imap_unordered`` yields
@@ -27,8 +27,8 @@ and measure the setting that decides whether a pool helps with many tiny tasks:
 
 import multiprocessing
 
-from conc_examples.machine import usable_cpus
-from conc_examples.mp_workers import reciprocal, sleep_and_return, square
+from conc_examples.measure.machine import usable_cpus
+from conc_examples.work.mp_workers import reciprocal, sleep_and_return, square
 
 if __name__ == "__main__":
     workers = min(usable_cpus(), 4)
@@ -75,7 +75,7 @@ if __name__ == "__main__":
 # where the result is collected, with the worker's traceback attached as its
 # ``__cause__``.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: reciprocal
 
 if __name__ == "__main__":
@@ -145,8 +145,10 @@ if __name__ == "__main__":
 # whiskers min to max):
 
 if __name__ == "__main__":
-    from conc_examples import plotting  # under the guard: spawn children skip matplotlib
-    from conc_examples.pool_costs import IN_THE_PARENT, time_pool_map
+    from conc_examples.charts import (
+        plotting,  # under the guard: spawn children skip matplotlib
+    )
+    from conc_examples.measure.pool_costs import IN_THE_PARENT, time_pool_map
 
     tasks = range(2000)
     default_chunk = -(-len(tasks) // (4 * workers))

@@ -15,16 +15,16 @@ through a pipe to whichever process takes it.  You will see a producer hand a co
 # The consumer cannot know how many items will come.  So the producer ends with a value
 # that means "no more" (here ``None``), and the consumer stops when it sees it:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: produce
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: consume
 
 import multiprocessing
 import queue
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 if __name__ == "__main__":
     tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
@@ -56,7 +56,7 @@ if __name__ == "__main__":
 # one.  With a :class:`~multiprocessing.JoinableQueue`, each worker calls ``task_done()``
 # for every item it takes, and ``join()`` returns once every item put is done:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: joinable_worker
 #
 # ``join()`` itself has no timeout.  You bound it by waiting in a thread that you join

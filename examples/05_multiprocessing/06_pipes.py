@@ -15,12 +15,12 @@ send a message to a child that echoes it back, then time round trips from 100 by
 # ends.  You keep one and give the child the other.  The child sends back every message
 # until it gets an empty one:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: echo_bytes
 
 import multiprocessing
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 if __name__ == "__main__":
     ours, theirs = multiprocessing.Pipe()
@@ -48,8 +48,10 @@ if __name__ == "__main__":
 # five times, after a warm-up; the bars are medians, the whiskers min to max):
 
 if __name__ == "__main__":
-    from conc_examples import plotting  # under the guard: spawn children skip matplotlib
-    from conc_examples.timing import measure
+    from conc_examples.charts import (
+        plotting,  # under the guard: spawn children skip matplotlib
+    )
+    from conc_examples.measure.timing import measure
 
     sizes = [100, 10_000, 1_000_000, 4_000_000]
     round_trips = {}

@@ -18,12 +18,12 @@ then let a child change the parent's bytes in place through a named block.
 # the lock across both steps, then with it.  A shared :func:`~multiprocessing.Array`
 # holds how many additions each made:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: add_to_counter
 
 import multiprocessing
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 ADDITIONS = 20_000
 
@@ -75,7 +75,7 @@ if __name__ == "__main__":
 # process ``close()``\ s its view when done; the creator also ``unlink()``\ s the block,
 # or it outlives the program.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: double_in_shared_memory
 
 from multiprocessing import shared_memory

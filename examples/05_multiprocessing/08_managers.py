@@ -16,12 +16,12 @@ port of this machine, and see a client with the wrong key turned away.
 # ``Queue``, ``Lock`` and more.  Slower than shared memory (each call is a round trip),
 # but any picklable value fits.
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: record_in_manager
 
 import multiprocessing
 
-from conc_examples import mp_workers
+from conc_examples.work import mp_workers
 
 if __name__ == "__main__":
     with multiprocessing.Manager() as manager:
@@ -52,10 +52,10 @@ if __name__ == "__main__":
 # port.  Registration happens when the module is imported, so the server and every
 # client know the ``stack`` method:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: LifoManager
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: push_to_stack
 #
 # Read this before you open the port to anyone.  Every call travels as a

@@ -12,7 +12,7 @@ one job on either by changing one name.  You will see the process pool finish a
 # -------
 # The job is pure-Python arithmetic, split into equal tasks, one per worker:
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: cpu_bound
 #
 # ``run_job`` submits the tasks to a pool and waits for every result.  It does not care
@@ -21,7 +21,7 @@ one job on either by changing one name.  You will see the process pool finish a
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 
 def run_job(pool: Executor, workers: int, total: int) -> list[int]:
@@ -55,8 +55,8 @@ if __name__ == "__main__":
 # same rounds.  :ref:`sphx_glr_chapters_09_benchmarking_05_how_this_site_measures.py`
 # explains why the site measures this way.
 
-from conc_examples.ceiling import measure_scaling
-from conc_examples.plotting import show
+from conc_examples.charts.plotting import scaling_panels, show
+from conc_examples.measure.ceiling import measure_scaling
 
 if __name__ == "__main__":
     pools = {
@@ -65,7 +65,7 @@ if __name__ == "__main__":
     }
     scaling = measure_scaling(cpu_bound, TOTAL, workers=[1, 2, 4], pools=pools)
     print(scaling)
-    scaling.chart(title="One CPU-bound job on a thread pool and a process pool")
+    scaling_panels(scaling, title="One CPU-bound job on a thread pool and a process pool")
     show()
 
 # %%

@@ -10,7 +10,7 @@ processes.  The waiting and cancelling part uses a thread pool (the API is the s
 for both executors) with tasks that sleep a chosen time:
 ``sleep_and_return``.
 
-.. literalinclude:: /../conc_examples/mp_workers.py
+.. literalinclude:: /../conc_examples/work/mp_workers.py
    :pyobject: sleep_and_return
 """
 
@@ -30,9 +30,9 @@ from concurrent.futures import (
     wait,
 )
 
-from conc_examples.machine import start_method
-from conc_examples.mp_workers import reciprocal, sleep_and_return
-from conc_examples.workloads import whoami
+from conc_examples.measure.machine import start_method
+from conc_examples.work.mp_workers import reciprocal, sleep_and_return
+from conc_examples.work.workloads import whoami
 
 if __name__ == "__main__":
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -100,7 +100,7 @@ if __name__ == "__main__":
 # ``result()`` raises it.  From a process pool it arrives pickled, with the worker's
 # traceback attached as its ``__cause__``.  The task here divides by its argument:
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: reciprocal
 
 if __name__ == "__main__":
@@ -135,7 +135,7 @@ if __name__ == "__main__":
 # number of tasks with ``max_tasks_per_child`` (Python 3.11+).  Each task here returns
 # the pid of the process that ran it:
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: whoami
 #
 # ``fork`` is refused here (a replacement worker would be forked from a process that

@@ -20,7 +20,7 @@ work.  You will break a pool on purpose, then recover without losing or repeatin
 # in ``doomed`` kill their worker: with ``os._exit`` (a crash), or with a kill signal
 # (what the out-of-memory killer sends).
 #
-# .. literalinclude:: /../conc_examples/mp_workers.py
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: process_item
 #
 # First a pool with one worker, whose only task kills it.  The pools get a
@@ -33,8 +33,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from conc_examples.machine import start_method
-from conc_examples.mp_workers import process_item
+from conc_examples.measure.machine import start_method
+from conc_examples.work.mp_workers import process_item
 
 ITEMS = list(range(20))
 DOOMED = {7: "exit"}

@@ -21,8 +21,8 @@ whole takes about as long as one wait.  You will see both on one timeline, then 
 
 import asyncio
 
-from conc_examples import plotting
-from conc_examples.timeline import Recorder
+from conc_examples.charts import plotting
+from conc_examples.measure.timeline import Recorder
 
 WAIT = 0.1
 PEOPLE = ["alice", "bob", "carol"]
@@ -78,7 +78,7 @@ plotting.timeline_chart(spans, title="One task waiting three times, then three")
 # Each way runs three times; the chart shows the median with min-max whiskers.  The
 # ideal is one wait: three waits that overlap cannot finish before the longest.
 
-from conc_examples.timing import Timing, measure_async
+from conc_examples.measure.timing import Timing, measure_async
 
 
 async def time_both_ways() -> dict[str, Timing]:

@@ -23,8 +23,8 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from conc_examples import plotting
-from conc_examples.blocking import compute_for
+from conc_examples.charts import plotting
+from conc_examples.work.blocking import compute_for
 
 BEAT = 0.010
 BLOCK = 0.12
@@ -83,7 +83,7 @@ async def sleep_in_thread() -> None:
 # own ``python script.py`` does: ``spawn`` re-imports it as ``__mp_main__``, which is
 # why the measuring below sits under ``if __name__ == "__main__":``.)
 #
-# .. literalinclude:: /../conc_examples/blocking.py
+# .. literalinclude:: /../conc_examples/work/blocking.py
 #    :pyobject: compute_for
 
 
@@ -109,7 +109,7 @@ async def compute_in_process() -> None:
 # returns each job's worst lags with the steps debug mode flagged.  The pool's worker
 # is started first, so that only the computing is measured.
 
-from conc_examples.timing import measure_lags
+from conc_examples.measure.timing import measure_lags
 
 JOBS = {
     "asyncio.sleep": awaited_sleep,

@@ -15,14 +15,14 @@ fifty sessions open fifty.
 # one waits before it answers, like a slow remote server; while it waits, the loop
 # serves other requests.
 #
-# .. literalinclude:: /../conc_examples/webserver.py
+# .. literalinclude:: /../conc_examples/web/webserver.py
 #    :pyobject: _delay
 #
-# ``conc_examples.webserver.serve`` runs the application: an ``AppRunner`` with a
+# ``conc_examples.web.webserver.serve`` runs the application: an ``AppRunner`` with a
 # ``TCPSite`` on 127.0.0.1, port 0 (the OS picks a free one), cleaned up when the
 # ``async with`` block ends, whatever happens inside it.
 #
-# .. literalinclude:: /../conc_examples/webserver.py
+# .. literalinclude:: /../conc_examples/web/webserver.py
 #    :pyobject: serve
 #
 # The server has other routes too: ``/status/{code}`` answers with an error,
@@ -41,7 +41,7 @@ import time
 
 import aiohttp
 
-from conc_examples.webserver import serve
+from conc_examples.web.webserver import serve
 
 
 async def first_requests() -> None:

@@ -23,7 +23,7 @@ import time
 
 import aiohttp
 
-from conc_examples.webserver import serve
+from conc_examples.web.webserver import serve
 
 
 async def limited(limit: int, requests: int, delay: float) -> float:

@@ -60,9 +60,9 @@ async def with_coroutines(url: str) -> None:
 # off: ``python -X dev`` turns it on, and it records a traceback for every task, which
 # would be timing itself.
 
-from conc_examples.plotting import bar_chart, show
-from conc_examples.timing import Timing, measure, measure_async
-from conc_examples.webserver import serve_in_thread
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.timing import Timing, measure, measure_async
+from conc_examples.web.webserver import serve_in_thread
 
 
 async def time_coroutines(url: str) -> Timing:

@@ -23,7 +23,7 @@ from functools import partial
 
 import aiohttp
 
-from conc_examples.webserver import serve
+from conc_examples.web.webserver import serve
 
 DELAY = 0.1
 
@@ -49,8 +49,8 @@ async def burst(url: str, count: int, bound: asyncio.Semaphore | None = None) ->
 # Each burst runs three times after a warm-up, with asyncio's debug mode off (on under
 # ``python -X dev``, it costs more than the requests).
 
-from conc_examples.plotting import bar_chart
-from conc_examples.timing import Timing, measure_async
+from conc_examples.charts.plotting import bar_chart
+from conc_examples.measure.timing import Timing, measure_async
 
 
 async def time_bursts() -> dict[int, Timing]:
@@ -86,7 +86,7 @@ bar_chart(
 # while the hundred requests are in flight, then again with an
 # :class:`asyncio.Semaphore` that lets only 25 in at a time.
 
-from conc_examples.oslimits import open_files, open_files_limit
+from conc_examples.measure.oslimits import open_files, open_files_limit
 
 
 async def peak_open_files(bound: asyncio.Semaphore | None) -> int:

@@ -23,8 +23,8 @@ import time
 
 import aiohttp
 
-from conc_examples.netstat import listen_overflows, somaxconn
-from conc_examples.webserver import serve
+from conc_examples.measure.netstat import listen_overflows, somaxconn
+from conc_examples.web.webserver import serve
 
 COUNT, DELAY = 200, 0.1
 
@@ -97,8 +97,8 @@ fixed_late = report(big_backlog, fixed_seconds, fixed_dropped)
 # %%
 # The slowest request of each burst, beside the bound of one server delay:
 
-from conc_examples.plotting import bar_chart, show
-from conc_examples.timing import Timing
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.timing import Timing
 
 bar_chart(
     {

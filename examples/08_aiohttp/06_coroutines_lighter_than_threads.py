@@ -22,7 +22,7 @@ import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conc_examples.oslimits import memory_bytes
+from conc_examples.measure.oslimits import memory_bytes
 
 COROUTINES, THREADS = 5_000, 500
 
@@ -81,8 +81,8 @@ def start_threads(count: int) -> tuple[float, int]:
 # bytes of Python objects each coroutine or thread needs (exactly, so one run is
 # enough).  A coroutine has no stack of its own: its frame is one of those objects.
 
-from conc_examples.plotting import bar_chart, show
-from conc_examples.timing import Timing
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.timing import Timing
 
 
 @contextmanager

@@ -22,19 +22,19 @@ which pages a correct crawler must find.
 # ``../page/7`` and ``/site/page/7#top`` are all the same page.  A link that cannot be
 # parsed (an unclosed ``[``, a port that is not a number) raises :class:`ValueError`:
 # the crawler reports it and goes on.  (The crawler lives in
-# ``conc_examples/crawler.py``, so that the next page can time the very same code.)
+# ``conc_examples/web/crawler.py``, so that the next page can time the very same code.)
 #
-# .. literalinclude:: /../conc_examples/crawler.py
+# .. literalinclude:: /../conc_examples/web/crawler.py
 #    :pyobject: LinkParser
 #
-# .. literalinclude:: /../conc_examples/crawler.py
+# .. literalinclude:: /../conc_examples/web/crawler.py
 #    :pyobject: resolve
 
 import asyncio
 from urllib.parse import urlsplit
 
-from conc_examples.crawler import CrawlReport, crawl, resolve
-from conc_examples.webserver import generate_site, make_app, serve
+from conc_examples.web.crawler import CrawlReport, crawl, resolve
+from conc_examples.web.webserver import generate_site, make_app, serve
 
 base = "http://127.0.0.1:8080/site/page/3"
 for href in ["7", "../page/7", "/site/page/7#top", "mailto:a@example.invalid"]:
@@ -59,12 +59,12 @@ for href in ["http://[bad-address/", "http://127.0.0.1:port/"]:
 # workers, idle in ``queue.get()`` by then, are cancelled and awaited, so none is left
 # pending.
 #
-# .. literalinclude:: /../conc_examples/crawler.py
+# .. literalinclude:: /../conc_examples/web/crawler.py
 #    :pyobject: crawl
 #
 # The report it returns:
 #
-# .. literalinclude:: /../conc_examples/crawler.py
+# .. literalinclude:: /../conc_examples/web/crawler.py
 #    :pyobject: CrawlReport
 
 # %%

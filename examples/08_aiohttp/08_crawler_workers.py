@@ -20,10 +20,10 @@ workers can beat.
 
 import asyncio
 
-from conc_examples.crawler import crawl
-from conc_examples.plotting import bar_chart, show
-from conc_examples.timing import Timing
-from conc_examples.webserver import generate_site, make_app, serve
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.timing import Timing
+from conc_examples.web.crawler import crawl
+from conc_examples.web.webserver import generate_site, make_app, serve
 
 WORKER_COUNTS = [1, 4, 16]
 REPEAT = 3

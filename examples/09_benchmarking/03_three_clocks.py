@@ -26,9 +26,9 @@ lesson: it tells :term:`I/O-bound` work from :term:`CPU-bound` work.
 import threading
 import time
 
-from conc_examples.plotting import show
-from conc_examples.timing import Timing
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.charts.plotting import show
+from conc_examples.measure.timing import Timing
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 SECONDS = 0.1
 CLOCKS = {
@@ -93,7 +93,7 @@ for name, timing in results["main waits for worker"].items():
 # The picture: the same nine medians (whiskers from the fastest to the slowest run),
 # grouped by block, against the length of each block.
 
-from conc_examples.benchmark_charts import clocks_chart
+from conc_examples.charts.benchmark_charts import clocks_chart
 
 clocks_chart(results, block_seconds=SECONDS, title="Three clocks around the same blocks")
 show()

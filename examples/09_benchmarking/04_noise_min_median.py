@@ -18,8 +18,8 @@ is an average.  You will time one small piece of work 200 times and look at the 
 import statistics
 import time
 
-from conc_examples.plotting import show
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.charts.plotting import show
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 RUNS = 200
 iterations = calibrate(0.002)
@@ -58,7 +58,7 @@ print(f"the slowest run took {slowest_over_fastest:.1f}x the fastest")
 # warmer caches take time off a run as surely as an interruption adds it.  The time
 # axis is logarithmic, so that a long tail fits beside the pile.
 
-from conc_examples.benchmark_charts import spread_histogram
+from conc_examples.charts.benchmark_charts import spread_histogram
 
 summaries_ms = {"min": fastest, "median": typical, "mean": average}
 spread_histogram(runs_ms, summaries_ms, title="The same work, timed again and again")

@@ -2,12 +2,12 @@
 How this site measures
 ======================
 
-Every timing on the other pages comes from one small helper, ``conc_examples.timing``,
-built on the lessons of this chapter: the wall clock (:func:`time.perf_counter`), a
-warm-up run that is thrown away, several measured runs, and a summary that keeps the
-spread (minimum, median, maximum) instead of one number.  This page shows its code and
-uses it once, on a claim simple enough to check by eye: four times the work takes four
-times the time.
+Every timing on the other pages comes from one small helper package,
+``conc_examples.measure``, built on the lessons of this chapter: the wall clock
+(:func:`time.perf_counter`), a warm-up run that is thrown away, several measured runs,
+and a summary that keeps the spread (minimum, median, maximum) instead of one
+number.  This page shows its code and uses it once, on a claim simple enough to check by
+eye: four times the work takes four times the time.
 """
 
 # %%
@@ -17,27 +17,28 @@ times the time.
 # imports, caches, the interpreter specialising the code), then ``repeat`` times
 # measured:
 #
-# .. literalinclude:: /../conc_examples/timing.py
+# .. literalinclude:: /../conc_examples/measure/timing.py
 #    :pyobject: measure
 #
 # and returns a ``Timing``, which keeps every run and summarises them:
 #
-# .. literalinclude:: /../conc_examples/timing.py
+# .. literalinclude:: /../conc_examples/measure/timing.py
 #    :pyobject: Timing
 #
 # Work is sized from the machine, never hard-coded, so that pages stay fast on a slow
 # machine and measurable on a fast one.  ``calibrate`` takes the best of three probes,
 # for the reason the noise page showed:
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: calibrate
 
 import time
 
-from conc_examples.machine import caption
-from conc_examples.plotting import show
-from conc_examples.timing import measure, race
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.charts.plotting import bar_chart, show
+from conc_examples.measure.machine import caption
+from conc_examples.measure.rounds import race
+from conc_examples.measure.timing import measure
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 FACTOR = 4
 iterations = calibrate(0.02)
@@ -59,7 +60,7 @@ print(f"{FACTOR} times the work took {more_over_once_median:.2f}x the time (medi
 # starting one place further on each round, and also counts the CPU seconds per
 # second this process used while each one ran:
 #
-# .. literalinclude:: /../conc_examples/timing.py
+# .. literalinclude:: /../conc_examples/measure/timing.py
 #    :pyobject: race
 #
 # Which figure to report?  Load on the machine mostly adds time (not only: clock speeds
@@ -76,7 +77,8 @@ compare = race(
     rounds=5,
 )
 print(compare)
-compare.bars(
+bar_chart(
+    compare.timings,
     title=f"{FACTOR} times the work, in interleaved rounds",
     ideal=FACTOR * compare.timings["work x1"].min,
     ideal_label=f"{FACTOR} x the best round of x1",
@@ -123,10 +125,10 @@ print(caption())
 # method).  No parallel program on this machine can beat that.  Each call of the probe
 # runs the work on one child alone, then on all of them side by side:
 #
-# .. literalinclude:: /../conc_examples/ceiling.py
+# .. literalinclude:: /../conc_examples/measure/ceiling.py
 #    :pyobject: CeilingProbe.__call__
 
-from conc_examples.ceiling import CeilingProbe
+from conc_examples.measure.ceiling import CeilingProbe
 
 with CeilingProbe(2, iterations) as probe:
     for _ in range(3):
@@ -147,7 +149,7 @@ print(ceiling)
 # ratio (``together / pool``) is the share of the ceiling the pool reached at that
 # moment, and the median of the rounds is the figure to report:
 #
-# .. literalinclude:: /../conc_examples/ceiling.py
+# .. literalinclude:: /../conc_examples/measure/ceiling.py
 #    :pyobject: shares_of_ceiling
 #
 # ``measure_scaling`` does all of this in one call: one pool of each kind, their workers

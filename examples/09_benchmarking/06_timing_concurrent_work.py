@@ -31,9 +31,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from conc_examples.plotting import show, timeline_chart
-from conc_examples.timeline import Span
-from conc_examples.workloads import io_bound
+from conc_examples.charts.plotting import show, timeline_chart
+from conc_examples.measure.timeline import Span
+from conc_examples.work.workloads import io_bound
 
 WAITS = [0.20, 0.05, 0.15, 0.10]
 spans: list[Span] = []

@@ -21,7 +21,7 @@ command) and the ``redis-server`` program.
 
 import time
 
-from conc_examples.redis_server import start_redis
+from conc_examples.engines.redis_server import start_redis
 
 started = time.perf_counter()
 redis = start_redis()
@@ -30,13 +30,13 @@ print(f"redis-server answering after {redis_seconds:.3f} s")
 
 # %%
 # The tasks live in an importable module, because a worker finds them by name:
-# ``celery -A conc_examples.celery_tasks:app worker``.  The smallest task, and the app
-# with its settings:
+# ``celery -A conc_examples.engines.celery_tasks:app worker``.  The smallest task, and
+# the app with its settings:
 #
-# .. literalinclude:: /../conc_examples/celery_tasks.py
+# .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: add
 #
-# .. literalinclude:: /../conc_examples/celery_tasks.py
+# .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: make_app
 #
 # Messages are JSON, never :mod:`pickle`: a worker that unpickles a message runs whatever
@@ -44,8 +44,8 @@ print(f"redis-server answering after {redis_seconds:.3f} s")
 # worker.  Now two workers, ``a`` and ``b``, each a ``celery worker`` command with one
 # pool process.
 
-from conc_examples.celery_tasks import make_app
-from conc_examples.celery_workers import start_workers
+from conc_examples.engines.celery_tasks import make_app
+from conc_examples.engines.celery_workers import start_workers
 
 app = make_app(redis.url)
 started = time.perf_counter()
@@ -62,7 +62,7 @@ print(f"two workers ready after {startup_seconds:.2f} s")
 # ``delay`` puts a message on the queue and hands you an ``AsyncResult`` at once, as
 # ``submit`` hands you a future.  ``get`` waits for the result, always with a timeout.
 
-from conc_examples.celery_tasks import add
+from conc_examples.engines.celery_tasks import add
 
 pending = add.delay(2, 3)
 first_result = pending.get(timeout=10)
@@ -74,14 +74,14 @@ print(f"add(2, 3) = {first_result}, state {pending.state}")
 # ``flaky`` fails three times, as a call to a busy service would, and asks Celery to retry
 # it after 0.1 s, then 0.2 s, then 0.4 s.  Each attempt writes its time to a ledger file.
 #
-# .. literalinclude:: /../conc_examples/celery_tasks.py
+# .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: flaky
 
 import tempfile
 from itertools import pairwise
 from pathlib import Path
 
-from conc_examples.celery_tasks import flaky
+from conc_examples.engines.celery_tasks import flaky
 
 ledger_folder = tempfile.TemporaryDirectory()
 flaky_ledger = Path(ledger_folder.name, "flaky")
@@ -101,7 +101,7 @@ print(f"succeeded on attempt {flaky_attempts}; waits between attempts (s): {retr
 
 from celery import chord, group
 
-from conc_examples.celery_tasks import square, total
+from conc_examples.engines.celery_tasks import square, total
 
 group_result = group(square.s(i) for i in range(10))().get(timeout=10)
 chord_result = chord(square.s(i) for i in range(10))(total.s()).get(timeout=10)
@@ -111,7 +111,7 @@ print(f"group: {group_result}\nchord: sum of squares = {chord_result}")
 # A task that would run 3 s gets a soft time limit of 0.3 s: Celery raises
 # ``SoftTimeLimitExceeded`` inside it, and the task cleans up and returns.
 
-from conc_examples.celery_tasks import overrun
+from conc_examples.engines.celery_tasks import overrun
 
 time_limit_outcome = overrun.apply_async((3.0,), soft_time_limit=0.3).get(timeout=10)
 print(time_limit_outcome)
@@ -122,14 +122,14 @@ print(time_limit_outcome)
 # ``ledger_step`` writes "started", works for half a second, writes "finished".  As soon as
 # "started" appears, you kill that worker with ``SIGKILL``, as a machine that loses power.
 #
-# .. literalinclude:: /../conc_examples/celery_tasks.py
+# .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: ledger_step
 #
 # The app acknowledges a task only once it has finished (``task_acks_late``).  Redis keeps
 # the unacknowledged message, and after its visibility timeout (1.5 s here, an hour by
 # default) the surviving worker takes it again.
 
-from conc_examples.celery_tasks import ledger_step
+from conc_examples.engines.celery_tasks import ledger_step
 
 step_ledger = Path(ledger_folder.name, "step")
 pending = ledger_step.delay(str(step_ledger), 0.5)

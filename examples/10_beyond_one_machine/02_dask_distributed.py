@@ -16,13 +16,13 @@ command).
 # Eight tasks of 50 ms each on two worker processes.  The function lives in an importable
 # module, which Dask needs too: a worker on another machine imports it by name.
 #
-# .. literalinclude:: /../conc_examples/dask_tasks.py
+# .. literalinclude:: /../conc_examples/engines/dask_tasks.py
 #    :pyobject: slow_square
 
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from conc_examples.dask_tasks import slow_square
+from conc_examples.engines.dask_tasks import slow_square
 
 if __name__ == "__main__":
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -84,7 +84,7 @@ if __name__ == "__main__":
 # ``ledger_step`` writes "started", works for one second, then writes "finished".  As
 # soon as "started" appears you kill the worker process that wrote it (``SIGKILL``).
 #
-# .. literalinclude:: /../conc_examples/dask_tasks.py
+# .. literalinclude:: /../conc_examples/engines/dask_tasks.py
 #    :pyobject: ledger_step
 #
 # The scheduler keeps track of every task until its result is safe: when a worker's
@@ -95,7 +95,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from conc_examples.dask_tasks import ledger_step
+from conc_examples.engines.dask_tasks import ledger_step
 
 if __name__ == "__main__":
     ledger_folder = tempfile.TemporaryDirectory()

@@ -25,9 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 from dask.distributed import Client, LocalCluster
 
-from conc_examples.celery_tasks import make_app
-from conc_examples.celery_workers import start_workers
-from conc_examples.redis_server import start_redis
+from conc_examples.engines.celery_tasks import make_app
+from conc_examples.engines.celery_workers import start_workers
+from conc_examples.engines.redis_server import start_redis
 
 if __name__ == "__main__":
     started = time.perf_counter()
@@ -62,8 +62,8 @@ if __name__ == "__main__":
 
 from celery import group
 
-from conc_examples import celery_tasks
-from conc_examples.dask_tasks import nap
+from conc_examples.engines import celery_tasks
+from conc_examples.engines.dask_tasks import nap
 
 
 def on_pool(seconds: float, n: int) -> list:
@@ -93,7 +93,7 @@ def jobs(seconds: float, n: int) -> dict:
 # The engines take turns, round by round (see
 # :doc:`../09_benchmarking/05_how_this_site_measures`); each figure is the median.
 
-from conc_examples.timing import measure_interleaved
+from conc_examples.measure.timing import measure_interleaved
 
 if __name__ == "__main__":
     one = measure_interleaved(jobs(0, 1), repeat=9)
@@ -114,7 +114,7 @@ if __name__ == "__main__":
 # Jobs of 8 tasks of 2, 15 and 80 ms on two workers: the ideal is the work alone,
 # 8 x duration / 2.  The chart shows each job's time over that ideal (1 is perfect).
 
-from conc_examples.plotting import overhead_chart
+from conc_examples.charts.plotting import overhead_chart
 
 if __name__ == "__main__":
     durations = [0.002, 0.015, 0.08]

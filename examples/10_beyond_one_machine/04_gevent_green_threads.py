@@ -23,28 +23,28 @@ command).
 # The patch must run first, before any other import, or a module that imported
 # ``socket`` earlier keeps the real one.  And it changes the whole process for good.
 # So this page runs the gevent part in a child interpreter,
-# ``python -m conc_examples.gevent_requests URL``, and prints what it reports: this
+# ``python -m conc_examples.engines.gevent_requests URL``, and prints what it reports: this
 # page's own process (and the docs build that ran it) stays unpatched.
 #
-# .. literalinclude:: /../conc_examples/gevent_requests.py
+# .. literalinclude:: /../conc_examples/engines/gevent_requests.py
 #    :start-at: from gevent import monkey
 #    :end-at: monkey.patch_all()
 #
-# .. literalinclude:: /../conc_examples/gevent_requests.py
+# .. literalinclude:: /../conc_examples/engines/gevent_requests.py
 #    :pyobject: fetch
 #
-# .. literalinclude:: /../conc_examples/gevent_requests.py
+# .. literalinclude:: /../conc_examples/engines/gevent_requests.py
 #    :pyobject: burst
 
 import json
 import subprocess
 import sys
 
-from conc_examples.webserver import serve_in_thread
+from conc_examples.web.webserver import serve_in_thread
 
 with serve_in_thread() as url:
     child = subprocess.run(
-        [sys.executable, "-m", "conc_examples.gevent_requests", url],
+        [sys.executable, "-m", "conc_examples.engines.gevent_requests", url],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     if child.returncode != 0:
@@ -93,8 +93,8 @@ async def with_asyncio(base: str) -> None:
 # %%
 # Each way runs three times after a warm-up; the chart shows the median and the spread.
 
-from conc_examples.plotting import bar_chart
-from conc_examples.timing import Timing, measure
+from conc_examples.charts.plotting import bar_chart
+from conc_examples.measure.timing import Timing, measure
 
 with serve_in_thread() as url:
     threads = measure(lambda: with_threads(url), repeat=3)
@@ -119,7 +119,7 @@ bar_chart(timings, title="100 requests of 0.1 s at once", ideal=0.1,
 # same 100 requests beside one such greenlet each time, and a ticker greenlet that asks
 # to wake every 10 ms noted its longest wait.
 #
-# .. literalinclude:: /../conc_examples/gevent_requests.py
+# .. literalinclude:: /../conc_examples/engines/gevent_requests.py
 #    :pyobject: blocking_c_sleep
 
 longest_stall = green["longest_stall"]

@@ -48,7 +48,7 @@ import faulthandler
 import tempfile
 import time
 
-from conc_examples.hangs import frames_in, py_spy_dump
+from conc_examples.trouble.hangs import frames_in, py_spy_dump
 
 here = a_then_b.__code__.co_filename  # this script: its frames are the ones to read
 threads = [threading.Thread(target=f, name=f.__name__) for f in (a_then_b, b_then_a)]

@@ -22,7 +22,7 @@ what runs, exits with status 130, and leaves no process behind.
 # workers and sixteen 0.2 s jobs.  It prints ``ready`` once the first job is done,
 # so both workers are busy when the signal comes.
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: pool
 #
 # See how the parent waits for the jobs: it sleeps and counts the futures that ended,
@@ -38,7 +38,7 @@ import os
 import signal
 import time
 
-from conc_examples.shutdown_programs import (
+from conc_examples.trouble.shutdown_programs import (
     alive_in_group,
     start,
     wait_for_end,
@@ -90,7 +90,7 @@ for key, value in default.items():
 # yet started are dropped, waits for those that run, and exits with 130, the status a
 # shell gives a program stopped by Ctrl-C.
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: prepare_worker
 
 finish = press_ctrl_c("finish")
@@ -109,7 +109,7 @@ for key, value in finish.items():
 # checks it between small steps and returns early.  (There is no safe way to stop a
 # job from outside but killing its process.)
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: job
 
 abandon = press_ctrl_c("abandon")

@@ -21,7 +21,7 @@ task cancelled and :exc:`KeyboardInterrupt` raised where you can catch it.
 #
 # The server is a separate program, so that the signal reaches only it:
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: _serve_until_sigterm
 #
 # The order matters: close the server (no new connections), cancel the handlers,
@@ -32,7 +32,7 @@ import os
 import signal
 import socket
 
-from conc_examples.shutdown_programs import start, wait_for_end, wait_until_ready
+from conc_examples.trouble.shutdown_programs import start, wait_for_end, wait_until_ready
 
 child = start("server")
 port = int(wait_until_ready(child).split("port=")[1])
@@ -60,7 +60,7 @@ print("exit status:", server_status)
 # takes Ctrl-C over only from Python's default handler: a program started with
 # ``SIGINT`` ignored (``nohup`` does that) ignores Ctrl-C under ``asyncio.run`` too.
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: asyncio_ctrl_c
 #
 # One trap is in the coroutine it runs.  Python calls a signal handler between two
@@ -70,7 +70,7 @@ print("exit status:", server_status)
 # signals, and asyncio makes one when you first call ``loop.add_signal_handler``.  So
 # the coroutine registers one, for ``SIGTERM``, which it turns into a Ctrl-C:
 #
-# .. literalinclude:: /../conc_examples/shutdown_programs.py
+# .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: _wait_for_ctrl_c
 
 child = start("asyncio_ctrl_c")

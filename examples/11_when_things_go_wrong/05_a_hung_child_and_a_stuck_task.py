@@ -16,17 +16,17 @@ stack.  Each time the answer is one line, and each fix is one change.
 # the pipe: the child never sees the end, and both wait.  The ``wait`` has a timeout,
 # so this page notices instead of hanging.
 #
-# .. literalinclude:: /../conc_examples/hangs.py
+# .. literalinclude:: /../conc_examples/trouble/hangs.py
 #    :pyobject: count_lines
 #    :lineno-match:
 
 import subprocess
 import sys
 
-from conc_examples.shutdown_programs import wait_until_ready
+from conc_examples.trouble.shutdown_programs import wait_until_ready
 
 child = subprocess.Popen(
-    [sys.executable, "-m", "conc_examples.hangs", "count_lines"],
+    [sys.executable, "-m", "conc_examples.trouble.hangs", "count_lines"],
     stdin=subprocess.PIPE,
     stdout=subprocess.PIPE,
     stderr=subprocess.PIPE,
@@ -49,7 +49,7 @@ except subprocess.TimeoutExpired:
 
 import signal
 
-from conc_examples.hangs import frames_in, py_spy_dump
+from conc_examples.trouble.hangs import frames_in, py_spy_dump
 
 dump, why_not = py_spy_dump(child.pid)
 child_outside = frames_in(dump, "hangs.py")

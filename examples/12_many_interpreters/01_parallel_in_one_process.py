@@ -17,12 +17,12 @@ machine's measured ceiling, the best that two CPUs give here.
 # (``pip install interpreters-pep-734``).  On 3.11 and 3.12 there is nothing to import,
 # so this page then shows threads and processes only.
 #
-# .. literalinclude:: /../conc_examples/subinterpreters.py
+# .. literalinclude:: /../conc_examples/work/subinterpreters.py
 #    :pyobject: load
 
 import sys
 
-from conc_examples.subinterpreters import MISSING, load
+from conc_examples.work.subinterpreters import MISSING, load
 
 interpreters, InterpreterPoolExecutor = load()
 has_interpreters = interpreters is not None
@@ -38,16 +38,16 @@ print(f"interpreters from: {interpreters.__name__}" if has_interpreters else MIS
 # rounds, the ceiling's probe times one task alone in a bare process, then two side by
 # side in two processes (chapter 9).
 #
-# .. literalinclude:: /../conc_examples/workloads.py
+# .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: cpu_bound
 
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 
-from conc_examples.ceiling import CeilingProbe
-from conc_examples.timing import measure_interleaved
-from conc_examples.workloads import calibrate, cpu_bound
+from conc_examples.measure.ceiling import CeilingProbe
+from conc_examples.measure.timing import measure_interleaved
+from conc_examples.work.workloads import calibrate, cpu_bound
 
 # Processes first: forking a process that already runs threads is unsafe.
 KINDS = {"processes": ProcessPoolExecutor, "threads": ThreadPoolExecutor}
@@ -98,7 +98,7 @@ if __name__ == "__main__":
 # independent processes as the line to reach (medians of five rounds, whiskers from
 # the fastest to the slowest).
 
-from conc_examples.plotting import bar_chart, show
+from conc_examples.charts.plotting import bar_chart, show
 
 if __name__ == "__main__":
     both = {f"2 {kind}": timings[f"2 tasks, {kind}"] for kind in KINDS}

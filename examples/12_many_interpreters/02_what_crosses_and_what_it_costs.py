@@ -16,7 +16,7 @@ will see what starting one costs, beside starting a thread and a process.
 # queue.  ``is_shareable`` says which.  Python 3.14+ or 3.13 with the backport
 # (see the first page); elsewhere the page says so and skips to the start-up costs.
 
-from conc_examples.subinterpreters import MISSING, load
+from conc_examples.work.subinterpreters import MISSING, load
 
 interpreters, _ = load()
 has_interpreters = interpreters is not None
@@ -37,13 +37,13 @@ elif __name__ == "__main__":
 # script exists in there.  The answer comes back on the queue, with a timeout, like any
 # queue between threads.
 #
-# .. literalinclude:: /../conc_examples/subinterpreters.py
+# .. literalinclude:: /../conc_examples/work/subinterpreters.py
 #    :pyobject: new_interpreter
 
-from conc_examples.subinterpreters import new_interpreter
+from conc_examples.work.subinterpreters import new_interpreter
 
 CODE = """
-from conc_examples.workloads import cpu_bound
+from conc_examples.work.workloads import cpu_bound
 results.put(cpu_bound(n))
 """
 
@@ -83,8 +83,8 @@ if __name__ == "__main__" and has_interpreters:
 import multiprocessing
 import threading
 
-from conc_examples.mp_workers import do_nothing
-from conc_examples.timing import measure
+from conc_examples.measure.timing import measure
+from conc_examples.work.mp_workers import do_nothing
 
 
 def start_thread() -> None:

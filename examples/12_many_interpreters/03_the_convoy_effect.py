@@ -18,14 +18,14 @@ ways out: the computation in a process, or a shorter switch interval, and its pr
 # 127.0.0.1 (a child process) that answers after 0.1 ms, and read back, again and
 # again.
 #
-# .. literalinclude:: /../conc_examples/convoy.py
+# .. literalinclude:: /../conc_examples/measure/convoy.py
 #    :pyobject: ping
 
 import sys
 
-from conc_examples.convoy import echo_server, ping, spin
-from conc_examples.machine import gil_enabled
-from conc_examples.workloads import calibrate
+from conc_examples.measure.convoy import echo_server, ping, spin
+from conc_examples.measure.machine import gil_enabled
+from conc_examples.work.workloads import calibrate
 
 DEFAULT_INTERVAL = sys.getswitchinterval()
 gil_on = gil_enabled()  # False only on a free-threaded build (3.13+) with the GIL off
@@ -37,7 +37,7 @@ print(f"switch interval: {DEFAULT_INTERVAL * 1000:.1f} ms; GIL enabled: {gil_on}
 # The CPU-bound thread runs the pure-Python loop of chapter 4 in small chunks for as
 # long as the I/O thread pings.
 #
-# .. literalinclude:: /../conc_examples/convoy.py
+# .. literalinclude:: /../conc_examples/measure/convoy.py
 #    :pyobject: spin
 
 from concurrent.futures import ThreadPoolExecutor
@@ -71,8 +71,8 @@ if __name__ == "__main__":
 # the CPU-bound thread, each round trip takes about a switch interval: it is waiting
 # for the GIL, while the CPU thread's chunks run.
 
-from conc_examples.convoy import first
-from conc_examples.plotting import show, timeline_chart
+from conc_examples.charts.plotting import show, timeline_chart
+from conc_examples.measure.convoy import first
 
 if __name__ == "__main__":
     timeline_chart(

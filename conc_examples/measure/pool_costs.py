@@ -3,7 +3,7 @@
 The chapter on :mod:`multiprocessing` pools claims that many tiny tasks are dominated
 by their round trips (pickle, pipe, unpickle, and back), and that ``chunksize`` cuts
 them.  :func:`time_pool_map` times ``pool.map(func, tasks, chunksize=c)`` for each
-``c``, in interleaved rounds (see :func:`conc_examples.timing.measure_interleaved`),
+``c``, in interleaved rounds (see :func:`conc_examples.measure.timing.measure_interleaved`),
 beside the same work done in the parent with no pool at all.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from conc_examples.timing import Timing, measure_interleaved
+from conc_examples.measure.timing import Timing, measure_interleaved
 
 __all__ = ["IN_THE_PARENT", "time_pool_map"]
 

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from conc_examples.timeline import Span
-from conc_examples.workloads import cpu_bound
+from conc_examples.measure.timeline import Span
+from conc_examples.work.workloads import cpu_bound
 
 __all__ = ["Activity", "echo_server", "first", "ping", "spin"]
 

@@ -1,7 +1,7 @@
 """The Celery app and the tasks of the "Beyond one machine" chapter.
 
-A Celery worker finds its tasks by importing a module by name
-(``celery -A conc_examples.celery_tasks:app worker``), so the tasks live here, not on a
+A Celery worker finds its tasks by importing a module by name (``celery -A
+conc_examples.engines.celery_tasks:app worker``), so the tasks live here, not on a
 page.  The settings are the ones a page explains:
 
 * JSON only, for arguments and results: a worker that accepts pickle runs whatever code
@@ -19,8 +19,8 @@ page.  The settings are the ones a page explains:
   shutdown takes about 0.6 s here instead of 1.0 s (0.5 s of it is a sleep in Celery's
   prefork pool).
 
-The broker URL comes from :data:`conc_examples.redis_server.ENV_VAR` in a worker, and
-from :func:`make_app` in the program that sends tasks.
+The broker URL comes from :data:`conc_examples.engines.redis_server.ENV_VAR` in a
+worker, and from :func:`make_app` in the program that sends tasks.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from pathlib import Path
 from celery import Celery, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from conc_examples.ledger import append_line
-from conc_examples.redis_server import ENV_VAR
+from conc_examples.engines.redis_server import ENV_VAR
+from conc_examples.work.ledger import append_line
 
 __all__ = ["add", "flaky", "ledger_step", "make_app", "nap", "overrun", "square", "total"]
 

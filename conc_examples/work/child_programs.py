@@ -1,6 +1,6 @@
 """Tiny programs for the subprocess chapter to run as children, the same on every OS.
 
-Run one with ``python -m conc_examples.child_programs NAME [ARGS...]``.  Each does one
+Run one with ``python -m conc_examples.work.child_programs NAME [ARGS...]``.  Each does one
 thing a lesson needs (report its arguments, ignore ``SIGTERM``, print slowly, flood
 its output) and talks to its parent only through its arguments, its standard
 streams and its exit status.  Starting ``sys.executable`` keeps the examples portable:
@@ -28,7 +28,13 @@ __all__ = [
 
 def command(name: str, *args: object) -> list[str]:
     """The argument list that runs program ``name`` with ``args`` in a new interpreter."""
-    return [sys.executable, "-m", "conc_examples.child_programs", name, *map(str, args)]
+    return [
+        sys.executable,
+        "-m",
+        "conc_examples.work.child_programs",
+        name,
+        *map(str, args),
+    ]
 
 
 def show_args(args: list[str]) -> None:

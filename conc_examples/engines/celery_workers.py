@@ -1,8 +1,8 @@
 """Start Celery workers with the ``celery`` command line, and stop (or kill) them.
 
 A worker is a program of its own, started the way you would start it on another
-machine: ``celery -A conc_examples.celery_tasks:app worker``.  Each runs in a session
-of its own, so that killing it kills its pool's children too, as a machine that dies
+machine: ``celery -A conc_examples.engines.celery_tasks:app worker``.  Each runs in a
+session of its own, so that killing it kills its pool's children too, as a machine that dies
 takes all its processes.  Start-up is the slow part (importing Celery, connecting,
 forking the pool), so the workers start side by side and skip the cluster chatter they
 do not need here (``--without-gossip --without-mingle --without-heartbeat``).  What the
@@ -22,11 +22,13 @@ from pathlib import Path
 
 from celery import Celery
 
-from conc_examples.redis_server import ENV_VAR
+from conc_examples.engines.redis_server import ENV_VAR
 
 __all__ = ["Workers", "start_workers"]
 
-_TASKS = "conc_examples.celery_tasks:app"  # the module a worker imports, and its app
+_TASKS = (
+    "conc_examples.engines.celery_tasks:app"  # the module a worker imports, and its app
+)
 
 
 def _stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float) -> None:

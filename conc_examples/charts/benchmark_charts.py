@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from conc_examples.machine import caption
-from conc_examples.timing import Timing
+from conc_examples.measure.machine import caption
+from conc_examples.measure.timing import Timing
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -1,6 +1,6 @@
 """Programs that chapter 11 stops with a real signal, each run as a child process.
 
-Run one with ``python -m conc_examples.shutdown_programs NAME [ARGS...]``.  A signal
+Run one with ``python -m conc_examples.trouble.shutdown_programs NAME [ARGS...]``.  A signal
 must reach a *separate* program: a page that sent ``SIGINT`` to its own process group
 would stop the docs build with it.  Each program prints ``ready`` (flushed) once it is
 in the state the lesson interrupts, so the parent signals at the right moment, and
@@ -41,7 +41,13 @@ TASK_SECONDS = 0.2
 
 def command(name: str, *args: object) -> list[str]:
     """The argument list that runs program ``name`` with ``args`` in a new interpreter."""
-    return [sys.executable, "-m", "conc_examples.shutdown_programs", name, *map(str, args)]
+    return [
+        sys.executable,
+        "-m",
+        "conc_examples.trouble.shutdown_programs",
+        name,
+        *map(str, args),
+    ]
 
 
 def start(name: str, *args: object) -> subprocess.Popen[str]:

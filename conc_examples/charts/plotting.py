@@ -17,15 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from conc_examples.machine import caption, usable_cpus
-from conc_examples.timeline import Span
-from conc_examples.timing import Timing
+from conc_examples.measure.machine import caption, usable_cpus
+from conc_examples.measure.timeline import Span
+from conc_examples.measure.timing import Timing
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from conc_examples.overview import Overview
+    from conc_examples.measure.ceiling import Scaling
+    from conc_examples.measure.overview import Overview
+    from conc_examples.measure.rounds import Race
 
 __all__ = [
     "bar_chart",
@@ -136,39 +138,43 @@ def bar_chart(
 
 
 def speedup_bars(
-    speedups: Mapping[str, tuple[float, float]],
+    race: Race,
+    pairs: Mapping[str, tuple[str, str]],
     *,
     title: str,
     ideal: float,
-    ideal_label: str,
-    estimator_label: str,
-    ceiling: float | None = None,
-    ceiling_label: str = "measured ceiling",
+    ideal_label: str = "ideal",
 ) -> Figure:
-    """Bars of speed-ups, each ``(best, slowest)``: the bar at the best, a whisker down.
+    """Bars of speed-ups from a race: ``pairs[label] = (contender, baseline)``.
 
-    ``best`` compares the fastest runs of the two contenders; ``slowest`` the
-    contender's slowest run with the baseline's fastest, so the whisker shows how far
-    load pulled the figure down.
+    Each bar compares the best rounds of the two; its whisker goes down to the
+    contender's slowest round against the baseline's best, so it shows how far load
+    pulled the figure down.  The race's ceiling, if it measured one, is drawn too.
     """
     fig, ax = _figure(title)
-    labels = list(speedups)
-    best = [speedups[k][0] for k in labels]
-    low = [max(0.0, speedups[k][0] - speedups[k][1]) for k in labels]
+    labels = list(pairs)
+    best = [race.speedup(*pairs[k]) for k in labels]
+    slowest = [race.slowest_speedup(*pairs[k]) for k in labels]
+    low = [max(0.0, b - s) for b, s in zip(best, slowest, strict=True)]
     bars = ax.bar(
         labels,
         best,
         yerr=[low, [0.0] * len(labels)],
         capsize=5,
         color="#4c78a8",
-        label=estimator_label,
+        label=f"best of {race.rounds} rounds over best (whisker: down to the slowest)",
     )
     ax.bar_label(bars, fmt="%.2fx", padding=3, fontsize=9)
     ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}x")
+    ceiling = race.ceiling
     if ceiling is not None:
-        ax.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
+        ax.axhline(
+            ceiling.speedup,
+            **_CEILING,
+            label=f"{ceiling.processes} independent processes: {ceiling.speedup:.2f}x",
+        )
     ax.set_ylabel("speed-up (x)")
-    ax.set_ylim(0, max([*best, ideal, ceiling or 0]) * 1.2)
+    ax.set_ylim(0, max([*best, ideal, ceiling.speedup if ceiling else 0]) * 1.2)
     _legend_outside(ax)
     return fig
 
@@ -192,7 +198,7 @@ def scaling_chart(
     the series' fastest run, with a whisker down to its slowest; ``"median"`` divides
     medians and spans fastest to slowest.  The ideal is ``min(workers, usable CPUs)``;
     ``ceiling`` is what independent processes reach on this machine (see
-    :mod:`conc_examples.ceiling`).  The legend sits outside the axes.
+    :mod:`conc_examples.measure.ceiling`).  The legend sits outside the axes.
     """
     fig, ax = _figure(title)
     cpus = usable_cpus()
@@ -226,23 +232,20 @@ def scaling_chart(
     return fig
 
 
-def scaling_panels(
-    workers: Sequence[int],
-    series: Mapping[str, Sequence[Timing]],
-    cpus: Mapping[str, Sequence[float]],
-    *,
-    baseline: float,
-    title: str,
-    ceiling: float | None = None,
-    ceiling_label: str = "measured ceiling",
-) -> Figure:
-    """Left: speed-up over ``baseline`` (seconds); right: CPUs in use.
+def scaling_panels(scaling: Scaling, *, title: str) -> Figure:
+    """Left: speed-up over one worker; right: CPUs in use, from :func:`measure_scaling`.
 
-    The left panel shows ``baseline`` over each series' best round (pass the best
-    round of one worker), with a whisker down to the slowest round; the right one the
-    median CPU seconds per wall-clock second, which load can only lower.  Both carry
-    the ideal ``min(workers, usable CPUs)``; the legend sits outside, on the right.
+    The left panel shows the best round of one worker over each series' best round,
+    with a whisker down to the slowest round, and the ceiling if it was measured; the
+    right one the median CPU seconds per wall-clock second, which load can only lower.
+    Both carry the ideal ``min(workers, usable CPUs)``; the legend sits outside.
     """
+    workers, series, cpus = scaling.workers, scaling.timings, scaling.cpus
+    baseline = scaling.one_worker
+    ceiling = None if scaling.ceiling is None else scaling.ceiling.speedup
+    ceiling_label = "2 independent processes"
+    if scaling.ceiling is not None:
+        ceiling_label = f"{scaling.ceiling.processes} independent processes"
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
@@ -297,19 +300,15 @@ def scaling_panels(
     return fig
 
 
-def cpus_chart(
-    workers: Sequence[int],
-    cpus: Mapping[str, Sequence[float]],
-    *,
-    title: str,
-    rounds: int,
-) -> Figure:
+def cpus_chart(scaling: Scaling, *, title: str) -> Figure:
     """CPUs in use (CPU seconds per wall-clock second) against the number of workers.
 
-    One line per series, the median of ``rounds`` rounds, and the ideal
-    ``min(workers, usable CPUs)``.  Load on the machine can only lower these figures,
-    so a series that stays at one CPU stays there in every build.
+    One line per kind of pool in a :class:`~conc_examples.measure.ceiling.Scaling`, the
+    median of its rounds, and the ideal ``min(workers, usable CPUs)``.  Load on the
+    machine can only lower these figures, so a series that stays at one CPU stays there
+    in every build.
     """
+    workers, cpus, rounds = scaling.workers, scaling.cpus, scaling.rounds
     fig, ax = _figure(title)
     cpus_here = usable_cpus()
     ideal = [min(n, cpus_here) for n in workers]

@@ -11,7 +11,7 @@ other half of an SMT core may be busy with someone else's work), so a ceiling me
 a few seconds away from the program it judges can be off by a third.  The children of
 a :class:`CeilingProbe` are started once and kept waiting, so a measurement costs only
 the work itself and can take its turn in the same rounds as the program it is the
-ceiling for (:func:`~conc_examples.timing.measure_interleaved`), and
+ceiling for (:func:`~conc_examples.measure.timing.measure_interleaved`), and
 :func:`shares_of_ceiling` compares each round with its own ceiling.  The children run
 the work once before the first measurement, so the first round does not pay for
 their cold start.
@@ -34,12 +34,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
-from conc_examples.timing import Timing
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from conc_examples.measure.timing import Timing
 
 __all__ = ["Ceiling", "CeilingProbe", "Scaling", "measure_scaling", "shares_of_ceiling"]
 
@@ -47,7 +43,7 @@ __all__ = ["Ceiling", "CeilingProbe", "Scaling", "measure_scaling", "shares_of_c
 # took, timed inside the child: what is measured is the work, not the pipe.
 _CHILD = """
 import sys, time
-from conc_examples.workloads import cpu_bound
+from conc_examples.work.workloads import cpu_bound
 print("ready", flush=True)
 for line in sys.stdin:
     start = time.perf_counter()
@@ -275,30 +271,6 @@ class Scaling:
             )
         return "\n".join(lines)
 
-    def cpu_chart(self, *, title: str) -> Figure:
-        """The CPUs in use per number of workers, the ideal beside them: the chart that
-        load cannot push up."""
-        from conc_examples.plotting import cpus_chart
-
-        return cpus_chart(self.workers, self.cpus, title=title, rounds=self.rounds)
-
-    def chart(self, *, title: str) -> Figure:
-        """Two panels: speed-up over one worker (best of the rounds, with the ideal and
-        the ceiling), and the CPUs in use (median of the rounds)."""
-        from conc_examples.plotting import scaling_panels
-
-        return scaling_panels(
-            self.workers,
-            self.timings,
-            self.cpus,
-            baseline=self.one_worker,
-            title=title,
-            ceiling=None if self.ceiling is None else self.ceiling.speedup,
-            ceiling_label=(
-                f"{self.ceiling.processes if self.ceiling else 2} independent processes"
-            ),
-        )
-
 
 def _cpu_seconds(work: Callable[[int], object], units: int) -> float:
     """Run ``work(units)``; return the CPU time this thread spent on it (picklable)."""
@@ -327,7 +299,7 @@ def measure_scaling(
     further on each round.  With ``ceiling`` (and 2 in ``workers`` and a process
     pool), a :class:`CeilingProbe` of two processes running
     ``cpu_bound(total // 2)`` takes its turn right after the 2-worker process pool:
-    pass :func:`~conc_examples.workloads.cpu_bound` as ``work`` then.
+    pass :func:`~conc_examples.work.workloads.cpu_bound` as ``work`` then.
     """
     workers = tuple(workers)
     if 1 not in workers or workers[0] != 1:

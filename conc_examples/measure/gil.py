@@ -16,8 +16,8 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 
-from conc_examples.timeline import Span, current_worker
-from conc_examples.workloads import cpu_bound
+from conc_examples.measure.timeline import Span, current_worker
+from conc_examples.work.workloads import cpu_bound
 
 __all__ = [
     "busy_workers",
@@ -75,7 +75,7 @@ def cpus_in_use(func: Callable[[], object]) -> float:
 
 
 def cpu_bound_in_chunks(task: str, chunks: int, iterations: int) -> list[Span]:
-    """Run :func:`~conc_examples.workloads.cpu_bound` ``chunks`` times; one span each.
+    """Run :func:`~conc_examples.work.workloads.cpu_bound` ``chunks`` times; one span each.
 
     Picklable, so a process pool can run it and send the spans back.  A chunk that
     took much longer than the others was paused part of the way (waiting for the GIL,
@@ -104,11 +104,19 @@ def uninterrupted(spans: Sequence[Span], *, slack: float = 3.0) -> list[Span]:
 
 
 def busy_workers(spans: Sequence[Span]) -> float:
-    """Return how many workers were running at once on average: busy time / wall time.
+    """How many workers ran at once, on average, while any of them ran.
 
-    1.0 means one at a time (taking turns); 2.0 means two ran side by side throughout.
+    The busy time of all spans over the length of their union: 1.0 means one at a
+    time (taking turns), 2.0 means two side by side throughout.  Dividing by the union,
+    not by the whole wall time, keeps the gaps that :func:`uninterrupted` left (chunks
+    dropped for having been paused) from pulling the figure down.
     """
     if not spans:
         raise ValueError("need at least one span")
-    wall = max(s.end for s in spans) - min(s.start for s in spans)
-    return sum(s.duration for s in spans) / wall if wall > 0 else 0.0
+    union, reach = 0.0, float("-inf")
+    for span in sorted(spans, key=lambda s: s.start):
+        start = max(span.start, reach)
+        if span.end > start:
+            union += span.end - start
+        reach = max(reach, span.end)
+    return sum(s.duration for s in spans) / union if union > 0 else 0.0

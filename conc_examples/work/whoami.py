@@ -1,6 +1,6 @@
 """A tiny program that reports, as one JSON line, which process is running it.
 
-Run it with ``python -m conc_examples.whoami``: the same file on disk becomes a new
+Run it with ``python -m conc_examples.work.whoami``: the same file on disk becomes a new
 process, with a new process ID, every time.
 """
 

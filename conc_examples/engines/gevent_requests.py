@@ -1,6 +1,6 @@
 """The gevent page's measurements, run in an interpreter of their own.
 
-``python -m conc_examples.gevent_requests URL`` patches the standard library with
+``python -m conc_examples.engines.gevent_requests URL`` patches the standard library with
 gevent, then fetches ``URL/delay/0.1`` 100 times at once from greenlets, three times
 over, while a ticker greenlet notes the longest stall of the loop; then again beside one
 greenlet that hashes (CPU work in C, no switch), and once more beside one that makes a

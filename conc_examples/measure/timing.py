@@ -1,12 +1,12 @@
 """Repeat a measurement and keep its spread: min, median and max, never one number.
 
-One run of a timing says little: the first run pays for imports and caches, and any
-run can be slowed by the rest of the machine.  So every timing on the site is a
-warm-up followed by several runs, and the text prints the fastest, the median and the
+One run of a timing says little: the first run pays for imports and caches, and any run
+can be slowed by the rest of the machine.  So every timing on the site is a warm-up
+followed by several runs, and the text prints the fastest, the median and the
 slowest.  Charts show the best run (load on a shared machine mostly adds time, so the
-fastest run is the steadiest figure) with the spread as whiskers.  :func:`race` runs
-several contenders in interleaved rounds, counts the CPU time each one used, and can
-measure the machine's ceiling in the same rounds: one call, one result to print or draw.
+fastest run is the steadiest figure) with the spread as whiskers.
+:func:`~conc_examples.measure.rounds.race` builds on these to run several contenders in
+interleaved rounds with the machine's ceiling.
 """
 
 from __future__ import annotations
@@ -18,22 +18,14 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from conc_examples.ceiling import Ceiling
 
 __all__ = [
     "LoopLag",
-    "Race",
     "Timing",
     "measure",
     "measure_async",
     "measure_interleaved",
     "measure_lags",
-    "race",
 ]
 
 
@@ -208,120 +200,3 @@ async def measure_lags(
     finally:
         loop.set_debug(was_debug)
     return results
-
-
-@dataclass(frozen=True)
-class Race:
-    """What :func:`race` measured: each contender's runs, CPU use and the ceiling.
-
-    ``cpus[name]`` is the median over the rounds of this process's CPU seconds per
-    wall-clock second while ``name`` ran (all its threads; child processes do not
-    count).  ``ceiling`` is set when the race measured one.
-    """
-
-    timings: dict[str, Timing]
-    cpus: dict[str, float]
-    ceiling: Ceiling | None = None
-    rounds: int = field(default=0)
-
-    def speedup(self, name: str, over: str) -> float:
-        """How many times faster ``name`` ran than ``over``: best run over best run."""
-        return self.timings[over].min / self.timings[name].min
-
-    def slowest_speedup(self, name: str, over: str) -> float:
-        """The same, from ``name``'s slowest run: how far load pulled the figure down."""
-        return self.timings[over].min / self.timings[name].max
-
-    def __str__(self) -> str:
-        width = max(len(name) for name in self.timings)
-        lines = [f"{'':<{width}}  fastest  median  slowest  CPU s/s ({self.rounds} rounds)"]
-        for name, timing in self.timings.items():
-            lines.append(
-                f"{name:<{width}}  {timing.min:6.3f}s {timing.median:6.3f}s"
-                f" {timing.max:7.3f}s  {self.cpus[name]:6.2f}"
-            )
-        if self.ceiling is not None:
-            lines.append(f"ceiling: {self.ceiling}")
-        return "\n".join(lines)
-
-    def bars(
-        self, *, title: str, ideal: float | None = None, ideal_label: str = "ideal"
-    ) -> Figure:
-        """One bar per contender: its best round, a whisker up to its slowest."""
-        from conc_examples.plotting import bar_chart
-
-        return bar_chart(self.timings, title=title, ideal=ideal, ideal_label=ideal_label)
-
-    def chart(
-        self,
-        pairs: Mapping[str, tuple[str, str]],
-        *,
-        title: str,
-        ideal: float,
-        ideal_label: str = "ideal",
-    ) -> Figure:
-        """Bars of speed-ups: ``pairs[label] = (contender, baseline)``, best of rounds."""
-        from conc_examples.plotting import speedup_bars
-
-        return speedup_bars(
-            {
-                label: (self.speedup(fast, slow), self.slowest_speedup(fast, slow))
-                for label, (fast, slow) in pairs.items()
-            },
-            title=title,
-            ideal=ideal,
-            ideal_label=ideal_label,
-            estimator_label=(
-                f"best of {self.rounds} rounds over best (whisker: down to the slowest)"
-            ),
-            ceiling=None if self.ceiling is None else self.ceiling.speedup,
-            ceiling_label=f"{self.ceiling.processes if self.ceiling else 2}"
-            " independent processes",
-        )
-
-
-def race(
-    contenders: Mapping[str, Callable[[], object]],
-    *,
-    rounds: int = 5,
-    warmup: int = 1,
-    ceiling_iterations: int | None = None,
-) -> Race:
-    """Time ``contenders`` in interleaved rounds (see :func:`measure_interleaved`).
-
-    Each run also counts this process's CPU time.  With ``ceiling_iterations``, a
-    :class:`~conc_examples.ceiling.CeilingProbe` of two independent processes, each
-    running ``cpu_bound(ceiling_iterations)``, takes its turn in every timed round, so
-    the ceiling is measured at the same moments as the contenders.
-    """
-    if rounds < 1:
-        raise ValueError("rounds must be at least 1")
-    from contextlib import nullcontext
-
-    from conc_examples.ceiling import CeilingProbe
-
-    order = list(contenders)
-    walls: dict[str, list[float]] = {name: [] for name in order}
-    cpus: dict[str, list[float]] = {name: [] for name in order}
-    probe_context = (
-        CeilingProbe(2, ceiling_iterations) if ceiling_iterations else nullcontext()
-    )
-    with probe_context as probe:
-        for round_number in range(warmup + rounds):
-            shift = round_number % len(order)
-            for name in order[shift:] + order[:shift]:
-                cpu, start = time.process_time(), time.perf_counter()
-                contenders[name]()
-                wall = time.perf_counter() - start
-                if round_number >= warmup:
-                    walls[name].append(wall)
-                    cpus[name].append((time.process_time() - cpu) / wall if wall else 0.0)
-            if probe is not None and round_number >= warmup:
-                probe()
-        ceiling = probe.ceiling() if probe is not None else None
-    return Race(
-        {name: Timing.of(runs) for name, runs in walls.items()},
-        {name: statistics.median(values) for name, values in cpus.items()},
-        ceiling,
-        rounds,
-    )

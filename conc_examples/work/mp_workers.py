@@ -25,7 +25,7 @@ from pathlib import Path
 from queue import LifoQueue
 from typing import Any
 
-from conc_examples.ledger import append_line
+from conc_examples.work.ledger import append_line
 
 __all__ = [
     "LifoManager",

@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from conc_examples.ledger import append_line
+from conc_examples.work.ledger import append_line
 
 __all__ = ["ledger_step", "nap", "slow_square", "tiny"]
 

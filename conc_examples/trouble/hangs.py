@@ -1,10 +1,10 @@
 """Read where a hung program waits: a ``py-spy dump`` taken from outside, and the frames
 of a ``faulthandler`` or ``py-spy`` dump, as (thread, function, line) you can print.
 
-``python -m conc_examples.hangs count_lines`` is the child that chapter 11 leaves hung:
-it counts the lines on its stdin, so it waits for end-of-file until its parent closes
-the pipe.  It registers :mod:`faulthandler` on ``SIGUSR1`` (POSIX), so that the parent
-can also ask it, from inside, where it waits.
+``python -m conc_examples.trouble.hangs count_lines`` is the child that chapter 11
+leaves hung: it counts the lines on its stdin, so it waits for end-of-file until its
+parent closes the pipe.  It registers :mod:`faulthandler` on ``SIGUSR1`` (POSIX), so that
+the parent can also ask it, from inside, where it waits.
 
 Chapter 11 uses these so that a page shows the diagnosis, not text parsing.  ``py-spy``
 is a separate program (``pip install py-spy``) that reads another process's memory: on

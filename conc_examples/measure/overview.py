@@ -1,10 +1,10 @@
 """The landing page's figure: one job done four ways, for waiting and for computing.
 
-The same four tasks run sequentially, on a thread pool, on a process pool and as
-asyncio coroutines: once as waits (sleeps, which wait the way I/O does, without the
-CPU) and once as pure-Python computation (:func:`~conc_examples.workloads.cpu_bound`).
-The ways take turns in a few short rounds and the best round of each counts, so the
-whole measurement takes a few seconds.  :func:`~conc_examples.plotting.overview_chart`
+The same four tasks run sequentially, on a thread pool, on a process pool and as asyncio
+coroutines: once as waits (sleeps, which wait the way I/O does, without the CPU) and
+once as pure-Python computation (:func:`~conc_examples.work.workloads.cpu_bound`). The
+ways take turns in a few short rounds and the best round of each counts, so the whole
+measurement takes a few seconds. :func:`~conc_examples.charts.plotting.overview_chart`
 draws it, and ``docs/_ext/overview.py`` runs both while the site builds.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from conc_examples.machine import usable_cpus
-from conc_examples.timing import Timing, measure_interleaved
-from conc_examples.workloads import calibrate, cpu_bound, io_bound
+from conc_examples.measure.machine import usable_cpus
+from conc_examples.measure.timing import Timing, measure_interleaved
+from conc_examples.work.workloads import calibrate, cpu_bound, io_bound
 
 __all__ = ["JOBS", "WAYS", "Overview", "measure_overview"]
 
