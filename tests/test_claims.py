@@ -1,0 +1,134 @@
+"""The claims API: three states, preconditions, what the reader sees, what tests judge."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from example_runner import CLAIMS_CHECKED, EXAMPLES, ExampleRun, check_claims
+
+from conc_examples import claims
+from conc_examples.claims import HELD, LOAD, MACHINE, NOT_HELD, NOT_SHOWN, Need, claim
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+import claims_ledger
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    claims.take()
+    judged_before = dict(CLAIMS_CHECKED)
+    yield
+    claims.take()
+    CLAIMS_CHECKED.clear()  # these claims are made up: keep them out of the run's count
+    CLAIMS_CHECKED.update(judged_before)
+
+
+def test_a_claim_that_holds_prints_its_sentence_with_the_numbers(capsys) -> None:
+    found = claim("Threads took turns", True, measured="1.01 at once", expected="under 1.3")
+    assert found.state == HELD and found.held
+    assert (
+        capsys.readouterr().out
+        == "[held] Threads took turns: 1.01 at once (claim: under 1.3).\n"
+    )
+    assert claims.made() == [found]
+
+
+def test_a_claim_that_fails_says_what_was_measured_and_why(capsys) -> None:
+    found = claim("Processes were faster", False, measured="0.9x", why="the CPU was busy")
+    assert found.state == NOT_HELD and not found.held
+    out = capsys.readouterr().out
+    assert out.startswith("[did not hold on this run] Processes were faster.")
+    assert "measured: 0.9x" in out and "likely why: the CPU was busy" in out
+
+
+def test_an_unmet_need_wins_over_the_check_and_names_what_was_lacking() -> None:
+    busy = claims.needs_cpus(1.05)
+    found = claim("Processes were faster", True, measured="1.6x", needs=(busy,))
+    assert found.state == NOT_SHOWN
+    if (os.cpu_count() or 1) >= 2:
+        assert found.lacking == LOAD and "1.05x" in found.reason
+    lacking = claim(
+        "Threads ran in parallel", True, measured="2 CPUs", needs=Need("X", False, "no X")
+    )
+    assert lacking.lacking == MACHINE and lacking.reason == "it needs X: no X"
+
+
+def test_needs_report_this_python() -> None:
+    assert claims.needs_python((3, 0), "anything").met
+    future = claims.needs_python((99, 0), "the future")
+    assert not future.met and future.lacking == MACHINE and "this is Python" in future.seen
+    assert claims.needs_gil().met != claims.needs_free_threading().met
+    assert claims.needs_cpus(1.9).met == ((os.cpu_count() or 1) >= 2)
+
+
+def test_take_hands_over_and_starts_afresh() -> None:
+    claim("A", True, measured="1")
+    assert [c.text for c in claims.take()] == ["A"]
+    assert claims.made() == []
+
+
+def _run(*made: claims.Claim) -> ExampleRun:
+    return ExampleRun(EXAMPLES / "00_x" / "x.py", None, 0, "", "", 0.0, claims=list(made))
+
+
+def test_check_claims_fails_on_a_claim_that_did_not_hold() -> None:
+    failed = claim("B", False, measured="2")
+    with pytest.raises(AssertionError, match="did not hold"):
+        check_claims(_run(claim("A", True, measured="1"), failed))
+
+
+def test_check_claims_skips_for_the_machine_and_for_load_only_outside_ci(
+    monkeypatch,
+) -> None:
+    machine = claim("A", True, measured="1", needs=Need("Python 99", False, "3.11"))
+    load = claim("B", True, measured="1", needs=Need("a free CPU", False, "1.1x", LOAD))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.skip.Exception):
+        check_claims(_run(machine))
+    with pytest.raises(AssertionError, match="a free CPU"):
+        check_claims(_run(load))
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        check_claims(_run(load))
+    assert any(label.startswith("00_x/x.py") for label, _ in CLAIMS_CHECKED)
+
+
+def test_the_build_boxes_each_claim_that_did_not_hold_under_its_output() -> None:
+    failed = claim("Processes were faster", False, measured="0.9x", why="busy")
+    held = claim("Threads took turns", True, measured="1.0")
+    source = "\n".join(
+        [
+            ".. rst-class:: sphx-glr-script-out",
+            "",
+            " .. code-block:: none",
+            "",
+            f"    {held}",
+            *(f"    {line}" for line in str(failed).splitlines()),
+            "",
+            "",
+            "next paragraph",
+        ]
+    )
+    boxed = claims_ledger._boxes_after_outputs(source, [held.as_dict(), failed.as_dict()])
+    lines = boxed.split("\n")
+    box = lines.index(".. admonition:: Did not hold on this build")
+    assert lines.index("next paragraph") > box > lines.index(f"    {held}")
+    assert "   **Measured:** 0.9x." in lines and "   **Why:** busy." in lines
+    assert boxed.count(".. admonition::") == 1
+
+
+def test_the_ledger_and_the_summary_count_every_claim() -> None:
+    page = "04_gil/02_cpu_bound_and_the_gil.py"
+    records = [
+        {**claim("A | B", True, measured="1").as_dict(), "page": page},
+        {**claim("C", False, measured="2").as_dict(), "page": page},
+    ]
+    assert claims_ledger._summary(records) == (
+        "2 claims checked while this copy was built: 1 held, 1 did not hold"
+    )
+    ledger = claims_ledger._ledger(records)
+    assert "sphx_glr_chapters_04_gil_02_cpu_bound_and_the_gil.py" in ledger
+    assert "A \\| B" in ledger and ledger.count("\n") == 3
