@@ -109,13 +109,15 @@ def bar_chart(
     ideal_label: str = "ideal",
     ylabel: str = "wall time (s)",
     estimator: str = "best",
+    log: bool = False,
 ) -> Figure:
     """Bars of the best runs (or the medians) with whiskers, and the ideal as a line.
 
     ``estimator="best"`` (the default) draws each bar at the fastest run, the figure
     that load on the machine disturbs least, with a whisker up to the slowest;
     ``"median"`` draws the median with whiskers from the fastest to the slowest.  The
-    legend, which names the estimator, sits outside the axes.
+    legend, which names the estimator, sits outside the axes.  ``log=True`` draws the
+    values on a logarithmic axis, for values that span several decades.
     """
     fig, ax = _figure(title)
     labels = list(timings)
@@ -132,7 +134,14 @@ def bar_chart(
     if ideal is not None:
         ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}")
     ax.set_ylabel(ylabel)
-    ax.set_ylim(0, max([t.max for t in values] + [ideal or 0]) * 1.2)
+    top = max([t.max for t in values] + [ideal or 0])
+    if log:
+        ax.set_yscale("log")
+        bottom = min([t.min for t in values] + ([ideal] if ideal else []))
+        ax.set_ylim(bottom / 2, top * 3)
+        ax.set_ylabel(f"{ylabel}, log scale")
+    else:
+        ax.set_ylim(0, top * 1.2)
     _legend_outside(ax)
     return fig
 
