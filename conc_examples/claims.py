@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -84,20 +85,30 @@ class Claim:
     def __str__(self) -> str:
         expected = f" (claim: {self.expected})" if self.expected else ""
         if self.state == HELD:
-            return f"[held] {self.text}: {self.measured}{expected}."
+            return _wrap(f"[held] {self.text}: {self.measured}{expected}.")
         if self.state == NOT_HELD:
-            return (
-                f"[did not hold on this run] {self.text}.\n"
-                f"    measured: {self.measured}{expected}\n"
-                f"    likely why: {self.reason}"
+            return "\n".join(
+                [
+                    _wrap(f"[did not hold on this run] {self.text}."),
+                    _wrap(f"    measured: {self.measured}{expected}"),
+                    _wrap(f"    likely why: {self.reason}"),
+                ]
             )
-        return f"[not shown on this run] {self.text}.\n    {self.reason}"
+        return "\n".join(
+            [_wrap(f"[not shown on this run] {self.text}."), _wrap(f"    {self.reason}")]
+        )
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
 _made: list[Claim] = []
+
+
+def _wrap(line: str) -> str:
+    """Fold a long line for a terminal and a page's output block, indented under it."""
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.fill(line, 88, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def _current_page() -> str:

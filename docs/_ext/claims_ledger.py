@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conc_examples.claims import HELD, NOT_HELD, NOT_SHOWN, take
+from conc_examples.claims import HELD, NOT_HELD, NOT_SHOWN, Claim, take
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -72,24 +72,27 @@ def _box(found: dict[str, str]) -> list[str]:
     return lines
 
 
+def _in_block(line: str) -> bool:
+    """Still inside an output block: indented, or blank."""
+    return line.startswith("    ") or not line.strip()
+
+
 def _boxes_after_outputs(source: str, claims: list[dict[str, str]]) -> str:
-    """Insert a box after the output block that printed each failed or unshown claim."""
+    """Insert a box after the output block that printed each failed or unshown claim.
+
+    Last claim first, so that several boxes under one block keep the claims' order.
+    """
     lines = source.split("\n")
-    for found in claims:
+    for found in reversed(claims):
         if found["state"] == HELD:
             continue
-        head = (
-            f"[{'did not hold' if found['state'] == NOT_HELD else 'not shown'} on this run]"
-        )
-        first = f"    {head} {found['text']}."
+        first = "    " + str(Claim(**found)).splitlines()[0]
         try:
             at = lines.index(first)
         except ValueError:
             continue  # printed inside a loop or a table: the ledger still lists it
         end = at + 1
-        while end < len(lines) and (
-            not lines[end].strip() or lines[end].startswith("    ")
-        ):
+        while end < len(lines) and _in_block(lines[end]):
             end += 1
         lines[end:end] = _box(found)
     return "\n".join(lines)
@@ -123,7 +126,9 @@ def _ledger(claims: list[dict[str, str]]) -> str:
 def _render(app: Sphinx, docname: str, source: list[str]) -> None:
     if docname == "index" and SUMMARY_MARKER in source[0]:
         claims = _all_claims()
-        sentence = f"**{_summary(claims)}**; [the claims ledger](claims.md) lists each one."
+        sentence = (
+            f"**{_summary(claims)}**; {{doc}}`the claims ledger <claims>` lists each one."
+        )
         source[0] = source[0].replace(SUMMARY_MARKER, sentence)
     elif docname == "claims" and LEDGER_MARKER in source[0]:
         claims = _all_claims()

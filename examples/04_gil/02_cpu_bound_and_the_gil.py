@@ -128,7 +128,7 @@ if __name__ == "__main__":
         "The pool of two processes came close to two independent processes",
         0.65 < scaling.share < 1.15,
         measured=f"{scaling.share:.0%} of the ceiling ({ceiling:.2f}x), median of rounds",
-        expected="65 % to 115 % (a pool only adds overhead; more is noise)",
+        expected="65 % to 115 %: a pool only adds overhead, more is noise",
         needs=needs_cpus(ceiling),
         why="load changed between the pool's turn and the ceiling's in the same round",
     )
