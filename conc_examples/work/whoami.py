@@ -11,24 +11,41 @@ import os
 import sys
 
 
-def peak_memory_bytes() -> int | None:
-    """Peak resident memory of this process (POSIX only; Linux counts in KiB)."""
+def peak_memory() -> tuple[int | None, str]:
+    """This process's peak resident memory in bytes, and where the figure comes from.
+
+    On Linux it is ``VmHWM`` in ``/proc/self/status``: the peak of this process's own
+    memory since it started this program.  ``getrusage``'s ``ru_maxrss`` would not do
+    there: Linux carries it over ``fork`` and ``exec``, so a child started by a big
+    parent reports the parent's peak.  Elsewhere (macOS, BSD) ``ru_maxrss`` is the only
+    figure (in bytes on macOS, KiB elsewhere); Windows has no ``resource`` module.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024, "VmHWM in /proc/self/status"
+    except OSError:
+        pass
     try:
         import resource
-    except ImportError:  # Windows has no resource module
-        return None
+    except ImportError:  # Windows
+        return None, "not reported on this OS"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    unit = 1 if sys.platform == "darwin" else 1024
+    return peak * unit, "ru_maxrss (may include what the parent used)"
 
 
 if __name__ == "__main__":
+    peak, source = peak_memory()
     print(
         json.dumps(
             {
                 "pid": os.getpid(),
                 "ppid": os.getppid(),
                 "program": __file__,
-                "peak_memory_bytes": peak_memory_bytes(),
+                "peak_memory_bytes": peak,
+                "peak_memory_source": source,
             }
         )
     )

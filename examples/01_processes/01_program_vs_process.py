@@ -56,33 +56,53 @@ print(f"this process:  pid {os.getpid()}")
 for number, run in enumerate(runs, start=1):
     print(f"run {number}: pid {run['pid']}, parent pid {run['ppid']}")
 
+# %%
+# Two pids and one parent are the structure this page claims; the pids themselves are
+# whatever the OS had free at that moment, so they change on every build.
+
+from conc_examples.claims import claim
+
 pids = {run["pid"] for run in runs}
-children_of_ours = all(run["ppid"] == os.getpid() for run in runs)
-print(f"same program, {len(pids)} different processes")
-print(f"both children of this process: {children_of_ours}")
+claim(
+    "The same program, run twice, became two different processes",
+    len(pids) == 2,
+    measured=f"pids {sorted(pids)}",
+    expected="two different pids",
+)
+claim(
+    "Both processes were children of this process",
+    all(run["ppid"] == os.getpid() for run in runs),
+    measured=f"parent pids {[run['ppid'] for run in runs]}, this process {os.getpid()}",
+    expected="both equal to this process's pid",
+)
 
 # %%
-# The pids above change every time this page is built: they are whatever the OS had
-# free at that moment.  The *structure* does not change: two runs, two pids, one
-# parent.
-#
 # A process is much bigger than its program
 # -----------------------------------------
-# The program is a few hundred bytes, but the process that runs it holds a whole Python
+# The program is a couple of kilobytes, but the process that runs it holds a whole Python
 # interpreter, the modules it imports and their data in memory.  Each run reported its
-# peak resident memory (the memory it really touched):
+# peak resident memory (the memory it really touched).  On Linux the program reads it
+# from ``VmHWM`` in ``/proc/self/status``, not from :func:`resource.getrusage`: Linux
+# carries ``ru_maxrss`` over ``fork`` and ``exec``, so a small child of a big parent
+# would report the parent's peak as its own.
 
 size = program.stat().st_size
-peak = runs[0]["peak_memory_bytes"]
+peak, source = runs[0]["peak_memory_bytes"], runs[0]["peak_memory_source"]
+print(f"program on disk:      {size:>12,} bytes")
 if peak is None:
-    print("this OS does not report peak memory through the resource module")
+    print(f"process in memory:    {source}")
 else:
-    print(f"program on disk:      {size:>12,} bytes")
-    print(f"process in memory:    {peak:>12,} bytes (peak resident)")
-    memory_over_program = peak / size
-    print(f"the process is {memory_over_program:,.0f} times the size of its program")
+    print(f"process in memory:    {peak:>12,} bytes (peak resident, from {source})")
+    claim(
+        "The process took over a thousand times the memory its program takes on disk",
+        peak > 1000 * size,
+        measured=f"{peak / 2**20:.1f} MiB in memory, {size:,} bytes on disk:"
+        f" {peak / size:,.0f} times",
+        expected="over 1,000 times",
+    )
 
 # %%
 # Take-away: a program is a file; a process is a running instance of it, with an
 # identity (pid, parent) the OS assigns at start and memory far beyond the program's
-# size.  Run a program twice and you get two independent processes.
+# size, as the claims above measured.  Run a program twice and you get two independent
+# processes.

@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.measure.machine import usable_cpus
 from conc_examples.work.workloads import calibrate, cpu_bound
 
@@ -41,6 +42,7 @@ print(f"working directory  os.getcwd()  = .../{Path(os.getcwd()).name}")
 print(f"this process has {len(os.environ)} environment variables")
 child_env = {**os.environ, "GREETING": "hello from the parent"}
 child_code = "import os; print(os.environ.get('GREETING', '<not set>'))"
+seen = {}
 for label, env in [("inherited copy", None), ("explicit env", child_env)]:
     out = subprocess.run(
         [sys.executable, "-c", child_code],
@@ -50,7 +52,15 @@ for label, env in [("inherited copy", None), ("explicit env", child_env)]:
         check=True,
         timeout=30,
     ).stdout.strip()
+    seen[label] = out
     print(f"child with {label:<15} sees GREETING = {out!r}")
+claim(
+    "The child saw the variable only when the parent passed it in env=",
+    seen == {"inherited copy": "<not set>", "explicit env": "hello from the parent"},
+    measured=f"inherited copy {seen['inherited copy']!r},"
+    f" explicit env {seen['explicit env']!r}",
+    expected="'<not set>', then the parent's greeting",
+)
 
 # %%
 # How many CPUs?  Three different answers
@@ -86,8 +96,14 @@ if hasattr(os, "sched_setaffinity"):
         check=True,
         timeout=30,
     ).stdout.split()
-    pinned_usable = int(pinned[1])
-    print(f"pinned child: cpu_count() = {pinned[0]}, usable = {pinned_usable}")
+    pinned_count, pinned_usable = int(pinned[0]), int(pinned[1])
+    print(f"pinned child: cpu_count() = {pinned_count}, usable = {pinned_usable}")
+    claim(
+        "The pinned child may use one CPU of a machine that still has all of its CPUs",
+        pinned_usable == 1 and pinned_count == os.cpu_count(),
+        measured=f"cpu_count() {pinned_count}, usable {pinned_usable}",
+        expected=f"cpu_count() {os.cpu_count()}, usable 1",
+    )
 print(f"this process may use {usable_cpus()} CPUs")
 
 # %%
@@ -95,7 +111,8 @@ print(f"this process may use {usable_cpus()} CPUs")
 # -------------------------
 # :func:`os.times` reports the CPU time this process has used, in user code and in the
 # kernel on its behalf, next to the wall-clock time that passed.  Computing consumes
-# CPU time; sleeping (like waiting for a disk or a network) consumes almost none.
+# CPU time; sleeping (like waiting for a disk or a network) consumes almost none.  The
+# work is sized to 0.2 s of CPU; a busy machine stretches its wall time, not its CPU.
 
 work = calibrate(0.2)
 
@@ -112,10 +129,25 @@ computing = cpu_and_wall(lambda: cpu_bound(work))
 sleeping = cpu_and_wall(lambda: time.sleep(0.2))
 for label, (cpu, wall) in [("computing", computing), ("sleeping", sleeping)]:
     print(f"{label:<10} wall {wall:.2f} s, CPU {cpu:.2f} s")
+claim(
+    "Computing cost CPU time",
+    computing[0] > 0.1,
+    measured=f"{computing[0]:.2f} s of CPU in {computing[1]:.2f} s",
+    expected="over 0.1 s of the 0.2 s it was sized to",
+    why="os.times() counts in clock ticks; this run's work was smaller than sized",
+)
+claim(
+    "Sleeping cost almost no CPU time",
+    sleeping[0] < 0.05,
+    measured=f"{sleeping[0]:.2f} s of CPU in {sleeping[1]:.2f} s",
+    expected="under 0.05 s",
+    why="something else in this process used the CPU while it slept",
+)
 
 # %%
 # The :mod:`resource` module (POSIX) reports more: peak memory, and the same counts for
-# the children this process has waited for.
+# the children this process has waited for.  (On Linux ``ru_maxrss`` starts at the
+# parent's peak, as the previous page warned.)
 
 try:
     import resource
@@ -134,5 +166,5 @@ else:
 
 # %%
 # Take-away: the OS gives each process an identity, an inherited environment, a set of
-# CPUs it may use, and an account of the CPU time it spends.  Above, computing cost
-# CPU time roughly equal to the wall time, and sleeping cost almost none.
+# CPUs it may use, and an account of the CPU time it spends: computing costs CPU time,
+# waiting costs almost none, as the two claims above measured.

@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 
+from conc_examples.claims import claim
 from conc_examples.measure.machine import start_method
 from conc_examples.work.workloads import report_whoami
 
@@ -35,6 +36,12 @@ if __name__ == "__main__":
         child = subprocess.run([sys.executable, "-c", code], timeout=30)
         exit_status[code] = child.returncode
         print(f"child running {code!r:<26} exited with status {child.returncode}")
+    claim(
+        "Each child exited with the status it chose",
+        exit_status == {"pass": 0, "import sys; sys.exit(3)": 3},
+        measured=f"statuses {list(exit_status.values())}",
+        expected="0 for the child that returned, 3 for sys.exit(3)",
+    )
 
 # %%
 # A child that would run forever can be stopped.  :meth:`~subprocess.Popen.terminate`
@@ -51,6 +58,12 @@ if __name__ == "__main__":
         print(f"terminated child: status {terminated_status} = killed by {name}")
     else:
         print(f"terminated child: status {terminated_status}")
+    claim(
+        "The terminated child's status named the signal that ended it",
+        terminated_status == (-signal.SIGTERM if os.name == "posix" else 1),
+        measured=f"status {terminated_status}",
+        expected="minus SIGTERM's number (POSIX), 1 (Windows)",
+    )
 
 # %%
 # Minus the signal, or 128 plus it
@@ -67,6 +80,12 @@ if __name__ == "__main__" and os.name == "posix":
     )
     shell_status = int(shell.stdout)
     print(f"the same death in a shell: $? = {shell_status} (128 + {signal.SIGTERM.value})")
+    claim(
+        "A shell reported the same death as 128 plus the signal's number",
+        shell_status == 128 + signal.SIGTERM,
+        measured=f"$? = {shell_status}",
+        expected=f"128 + {signal.SIGTERM.value}",
+    )
 
 # %%
 # A Python function: :mod:`multiprocessing`
@@ -92,6 +111,22 @@ if __name__ == "__main__" and os.name == "posix":
 # :mod:`subprocess` children would start again, and the new ``Process`` would stop
 # with a :exc:`RuntimeError` about the "bootstrapping phase".  With the guard, the
 # import only defines names.
+#
+# ``join(timeout)`` alone bounds nothing: it returns with the child still running, and
+# when your program ends, :mod:`multiprocessing` joins every non-daemon child with no
+# timeout.  So a child that outlives its timeout is stopped: ``SIGTERM`` first, a
+# grace period for it to clean up, then ``SIGKILL``, which it cannot refuse.
+
+
+def join_or_stop(child: multiprocessing.Process, timeout: float) -> None:
+    child.join(timeout)
+    if child.is_alive():
+        child.terminate()
+        child.join(5)
+    if child.is_alive():
+        child.kill()
+        child.join()
+
 
 if __name__ == "__main__":
     results = multiprocessing.Queue()
@@ -102,7 +137,7 @@ if __name__ == "__main__":
     except queue.Empty:
         raise SystemExit("the child sent no report within 30 s") from None
     finally:
-        child.join(timeout=30)
+        join_or_stop(child, timeout=30)
     results.close()
     results.join_thread()
     mp_child_exitcode = child.exitcode
@@ -116,7 +151,21 @@ if __name__ == "__main__":
 # Under ``fork`` and ``spawn`` the child's parent is this process.  Under ``forkserver``
 # it is not: a *fork server* process, started on first use, forks every child, so the
 # child's ``ppid`` is the fork server's pid.
-#
+
+if __name__ == "__main__":
+    forkserver = start_method() == "forkserver"
+    claim(
+        "The function ran in another process, a child of this one"
+        " (of the fork server under forkserver)",
+        report["pid"] != os.getpid() and (report["ppid"] == os.getpid()) != forkserver,
+        measured=f"child pid {report['pid']}, its parent {report['ppid']},"
+        f" this process {os.getpid()}, start method {start_method()}",
+        expected="the parent is the fork server"
+        if forkserver
+        else "the parent is this pid",
+    )
+
+# %%
 # The exit status of a :class:`~multiprocessing.Process` works like ``returncode``: here
 # the function returned normally, so it is 0.  A child that calls ``sys.exit(3)`` has
 # ``exitcode`` 3, and one killed by a signal has minus the signal's number.
@@ -130,12 +179,19 @@ if __name__ == "__main__":
     for label, (target, args) in endings.items():
         child = multiprocessing.Process(target=target, args=args)
         child.start()
-        child.join(timeout=30)
+        join_or_stop(child, timeout=30)
         mp_exitcode[label] = child.exitcode
         print(f"child calling {label:<28} exitcode {child.exitcode}")
+    exitcodes = [mp_child_exitcode, *mp_exitcode.values()]
+    claim(
+        "A Process's exitcode read like returncode",
+        exitcodes == [0, 3, -signal.SIGTERM],
+        measured=f"exitcodes {exitcodes}",
+        expected=f"0 (returned), 3 (sys.exit(3)), {-signal.SIGTERM} (SIGTERM)",
+    )
 
 # %%
-# Take-away: you learn how each child ended from its exit status (above: 0, 3, and -15
-# for the child killed by ``SIGTERM``, which a shell shows as 143), and you wait for
-# (join) every child you start.  Output you want to see is sent back by the child and
-# printed by the parent.
+# Take-away: you learn how each child ended from its exit status (0, 3, and minus
+# ``SIGTERM``'s number above, which a shell shows as 128 plus it), and you wait for
+# (join) every child you start, stopping it if it outlives your timeout.  Output you
+# want to see is sent back by the child and printed by the parent.
