@@ -70,7 +70,9 @@ def fetch_all(pool: ThreadPoolExecutor) -> list[str]:
 # %%
 # You time the three ways in turns, three rounds each (``race``, see
 # :ref:`sphx_glr_chapters_09_benchmarking_05_how_this_site_measures.py`).  It also
-# counts the CPU seconds per second this process used meanwhile.
+# counts the CPU seconds per second this process used meanwhile (the server's thread
+# included: it runs in this process too).  The bars show each way's best round, with a
+# whisker up to its slowest.
 
 from functools import partial
 
@@ -87,11 +89,6 @@ with ThreadPoolExecutor(5) as five, ThreadPoolExecutor(REQUESTS) as twenty:
 stack.close()
 print(compare)
 
-sequential, twenty_threads = compare.timings["sequential"], compare.timings["20 threads"]
-speedup_20_threads = twenty_threads.speedup_over(sequential)
-print(f"20 threads: {twenty_threads.median / DELAY:.2f}x the single delay,")
-print(f"{speedup_20_threads:.1f}x faster than sequential (medians)")
-
 bar_chart(
     compare.timings,
     title=f"{REQUESTS} requests to a server that answers after {DELAY} s",
@@ -101,12 +98,59 @@ bar_chart(
 show()
 
 # %%
+# A loop cannot beat twenty delays in a row: that is a floor, whatever the load.
+
+from conc_examples.claims import claim
+
+sequential, twenty_threads = compare.timings["sequential"], compare.timings["20 threads"]
+claim(
+    "The sequential loop took at least twenty delays",
+    sequential.min >= REQUESTS * DELAY,
+    measured=f"best round {sequential.min:.3f} s, {sequential.min / DELAY:.1f} delays",
+    expected=f"at least {REQUESTS} x {DELAY} s",
+)
+
+# %%
 # With one thread per request, all twenty waits overlap, and the whole batch takes
 # about one delay plus the time to send and read twenty requests.  With five threads it
-# takes four waves.  The ``CPU s/s`` column shows the CPU was idle most of the time in
-# every case: the threads were waiting, not computing, so the GIL never stood in their
-# way.  The bars show each way's best round, with a whisker up to its slowest.
-#
+# takes four waves.  A busy machine adds time to every round, but it cannot make twenty
+# waits overlap that did not.
+
+speedup_20_threads = compare.speedup("20 threads", over="sequential")
+speedup_5_threads = compare.speedup("5 threads", over="sequential")
+claim(
+    "Twenty threads took a few delays for the twenty requests, not twenty",
+    twenty_threads.min < 5 * DELAY,
+    measured=f"best round {twenty_threads.min / DELAY:.1f} delays",
+    expected="under 5 delays (the latency bound is 1)",
+)
+claim(
+    "Twenty threads finished the batch several times sooner than the loop",
+    speedup_20_threads > 4,
+    measured=f"{speedup_20_threads:.1f}x, best round over best round",
+    expected="over 4x (the latency bound gives 20x)",
+)
+claim(
+    "Five threads finished it sooner than the loop",
+    speedup_5_threads > 2,
+    measured=f"{speedup_5_threads:.1f}x, best round over best round",
+    expected="over 2x (four waves give 5x)",
+)
+
+# %%
+# The loop spent its time waiting, not computing, so the GIL never stood in its way.
+# Load can only lower this figure.  (With threads, the CPU column grows: the server,
+# in this process too, answers twenty requests at once.)
+
+cpus_sequential = compare.cpus["sequential"]
+claim(
+    "While the loop waited, the process kept well under one CPU busy",
+    cpus_sequential < 0.5,
+    measured=f"{cpus_sequential:.2f} CPU seconds per second",
+    expected="under 0.5",
+)
+
+# %%
 # Why not a thousand threads for a thousand URLs?  Each thread costs memory (its stack)
 # and the server, or a rate limit, will push back.  A pool of a fixed size bounds both;
 # the next chapters show process pools and :mod:`asyncio`, which waits on thousands of
@@ -115,4 +159,4 @@ show()
 # <sphx_glr_chapters_03_threading_07_thread_local_data.py>`.
 #
 # Take-away: for I/O-bound work, threads overlap the waits: twenty 30 ms requests on
-# twenty threads took the few single delays printed above, not twenty.
+# twenty threads took the few delays the claims above count, not twenty.

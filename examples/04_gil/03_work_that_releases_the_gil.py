@@ -81,7 +81,7 @@ print(compare)
 speedup_2_threads = {
     name: compare.speedup(f"{name}, 2 threads", over=f"{name}, 1 thread") for name in work
 }
-print("speed-up of 2 threads:", {k: round(v, 2) for k, v in speedup_2_threads.items()})
+ceiling = compare.ceiling
 
 speedup_bars(
     compare,
@@ -93,17 +93,73 @@ speedup_bars(
 show()
 
 # %%
-# Hashing, compressing and sleeping got faster with a second thread: while one thread
-# was inside C code that had released the GIL, the other could run.  The pure-Python
-# loop did not.  Its two threads took turns holding the GIL, so they took as long as
-# one, and used at most one CPU second per second (the ``CPU s/s`` column).  The
-# hashing and compressing threads could use more.  (On a free-threaded build with the
-# GIL off, pure Python would speed up too; the caption says which build drew this
-# figure.)  The bars show the best round of two threads over the best round of one,
-# with a whisker down to the slowest.  The CPU-heavy bars cannot beat the ceiling (the
-# dotted line): a second thread helps only if a second CPU is free.  The sleep bar
-# needs no CPU and reaches about 2x anyway.
-#
+# The bars show the best round of two threads over the best round of one, with a
+# whisker down to the slowest.  A sleep needs no CPU, so it needs no free CPU either:
+
+from conc_examples.claims import claim, needs_cpus, needs_gil
+
+claim(
+    "Two threads slept in about half the time of one",
+    speedup_2_threads["sleep"] > 1.6,
+    measured=f"{speedup_2_threads['sleep']:.2f}x",
+    expected="over 1.6x (ideal 2x)",
+)
+
+# %%
+# The pure-Python loop is the control.  Its two threads took turns holding the GIL, so
+# together they kept at most one CPU busy (the ``CPU s/s`` column, which load can only
+# lower).  On a free-threaded build with the GIL off, pure Python would use two; the
+# caption says which build drew this figure.
+
+pure_cpus = compare.cpus["pure Python, 2 threads"]
+claim(
+    "Two threads of pure Python kept at most one CPU busy",
+    pure_cpus < 1.15,
+    measured=f"{pure_cpus:.2f} CPU seconds per second",
+    expected="under 1.15",
+    needs=needs_gil(),
+)
+
+# %%
+# Hashing and compressing run in C code that has let go of the GIL, so the other thread
+# can run meanwhile, on another CPU, if one is free right then.  So these claims need a
+# free second CPU, judged by the ceiling (the dotted line) measured in the same rounds.
+
+for name, doing in {"sha256": "hashing", "zlib": "compressing"}.items():
+    cpus = compare.cpus[f"{name}, 2 threads"]
+    claim(
+        f"Two threads {doing} ({name}) kept more than one CPU busy",
+        cpus > 1.3,
+        measured=f"{cpus:.2f} CPU seconds per second",
+        expected="over 1.3",
+        needs=needs_cpus(ceiling.speedup),
+    )
+    claim(
+        f"Two threads {doing} ({name}) finished sooner than one",
+        speedup_2_threads[name] > 1.2,
+        measured=f"{speedup_2_threads[name]:.2f}x, ceiling {ceiling.speedup:.2f}x",
+        expected="over 1.2x",
+        needs=needs_cpus(ceiling.speedup),
+    )
+
+# %%
+# The ceiling is the most this machine gives two workers at once, so two threads should
+# not beat it by more than its own spread over the rounds.  If they do, either the load
+# changed between the turns, or C code shares a core's two hardware threads better than
+# the pure-Python loop the ceiling runs.
+
+fastest = max(speedup_2_threads["sha256"], speedup_2_threads["zlib"])
+claim(
+    "The hashing and compressing threads stayed under the ceiling",
+    fastest <= 1.1 * max(ceiling.speedups),
+    measured=f"up to {fastest:.2f}x; ceiling rounds up to {max(ceiling.speedups):.2f}x",
+    expected="at most 1.1 times the ceiling's best round",
+    needs=needs_cpus(ceiling.speedup),
+    why="the load changed between the turns, or this C code shares a core better",
+)
+
+# %%
 # Take-away: threads do speed up CPU-heavy work when that work runs in C code that
-# releases the GIL (hashlib, zlib, NumPy and many more do): see the sha256 and zlib
-# speed-ups printed above.  For pure-Python computation, use processes.
+# releases the GIL (hashlib, zlib, NumPy and many more do), as far as the free CPUs
+# allow: see the sha256 and zlib claims above.  For pure-Python computation, use
+# processes.
