@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from conc_examples.web.crawler import CrawlReport, crawl
 from conc_examples.web.webserver import (
     BROKEN,
     DATA,
@@ -127,6 +128,70 @@ def test_flaky_route_fails_n_times_then_answers() -> None:
             return statuses
 
     assert asyncio.run(main()) == [503, 503, 200, 200, 503]
+
+
+def test_flaky_route_fails_with_the_status_and_retry_after_asked_for() -> None:
+    async def main() -> list[tuple[int, str | None]]:
+        async with serve() as url, aiohttp.ClientSession() as session:
+            answers = []
+            for _ in range(2):
+                path = f"{url}/flaky/busy/1?status=429&retry_after=2"
+                async with session.get(path) as response:
+                    answers.append((response.status, response.headers.get("Retry-After")))
+            async with session.get(f"{url}/flaky/x/1?status=200") as response:
+                answers.append((response.status, None))
+            return answers
+
+    assert asyncio.run(main()) == [(429, "2"), (200, None), (400, None)]
+
+
+def test_crawler_records_any_error_per_url_and_ends() -> None:
+    """A body that is not UTF-8 makes ``response.text()`` raise UnicodeDecodeError:
+    the crawler records it against that URL and goes on (a worker that died of it
+    would leave ``queue.join()`` waiting for ever)."""
+
+    async def home(request: web.Request) -> web.Response:
+        links = "".join(
+            f'<a href="/bad/{n}">x</a><a href="/ok/{n}">y</a>' for n in range(3)
+        )
+        return web.Response(text=links, content_type="text/html")
+
+    async def bad(request: web.Request) -> web.Response:
+        return web.Response(
+            body=b"<a href='/x'>\xff\xfe</a>", content_type="text/html", charset="utf-8"
+        )
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.Response(text="<p>ok</p>", content_type="text/html")
+
+    app = web.Application()
+    app.add_routes([web.get("/", home), web.get("/bad/{n}", bad), web.get("/ok/{n}", ok)])
+
+    async def main() -> CrawlReport:
+        async with serve(app) as url:
+            return await asyncio.wait_for(crawl(url + "/", workers=2, deadline=10), 20)
+
+    report = asyncio.run(main())
+    assert sorted(report.errors.values()) == ["UnicodeDecodeError"] * 3
+    assert len(report.pages) == 4 and not report.unfinished
+
+
+def test_crawler_deadline_bounds_the_crawl() -> None:
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.Response(text="<p>late</p>", content_type="text/html")
+
+    app = web.Application()
+    app.add_routes([web.get("/", slow)])
+
+    async def main() -> CrawlReport:
+        async with serve(app) as url:
+            return await crawl(url + "/", workers=1, timeout=10, deadline=0.2)
+
+    started = time.perf_counter()
+    report = asyncio.run(main())
+    assert time.perf_counter() - started < 3
+    assert not report.pages
 
 
 def test_a_timed_out_request_does_not_hold_up_the_clean_up() -> None:

@@ -19,13 +19,17 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from conc_examples.claims import LOAD, Need
+
 __all__ = [
     "LoopLag",
     "Timing",
     "measure",
     "measure_async",
     "measure_interleaved",
+    "measure_interleaved_async",
     "measure_lags",
+    "needs_free_loop",
 ]
 
 
@@ -164,6 +168,29 @@ class _SlowSteps(logging.Handler):
             self.seconds.append(float(match[1]))
 
 
+async def measure_interleaved_async(
+    contenders: Mapping[str, Callable[[], Awaitable[object]]],
+    *,
+    repeat: int = 3,
+    warmup: int = 1,
+) -> dict[str, Timing]:
+    """:func:`measure_interleaved` for coroutines, on the running loop: each contender
+    is awaited once per round, each round starting one place further on, so that a
+    burst of load hits them all alike."""
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    order = list(contenders)
+    runs: dict[str, list[float]] = {name: [] for name in order}
+    for round_number in range(warmup + repeat):
+        shift = round_number % len(order)
+        for name in order[shift:] + order[:shift]:
+            start = time.perf_counter()
+            await contenders[name]()
+            if round_number >= warmup:
+                runs[name].append(time.perf_counter() - start)
+    return {name: Timing.of(times) for name, times in runs.items()}
+
+
 async def measure_lags(
     worst_lag: Callable[[Callable[[], Awaitable[object]]], Awaitable[float]],
     jobs: Mapping[str, Callable[[], Awaitable[object]]],
@@ -172,7 +199,9 @@ async def measure_lags(
 ) -> dict[str, LoopLag]:
     """Await ``worst_lag(job)`` ``repeat`` times per job, in debug mode, on this loop.
 
-    Debug mode is on for the measurement (its slow-step reports go into
+    The jobs take turns, one run each per round (as in :func:`measure_interleaved`),
+    so that the free loop's lag is measured at the same moments as the others'.  Debug
+    mode is on for the measurement (its slow-step reports go into
     :attr:`LoopLag.flagged`, not to stderr) and set back afterwards.  The lags that
     ``worst_lag`` returns in seconds come back in milliseconds.  Debug mode reports a
     step when it ends, so ``worst_lag`` must await something after the job (as a
@@ -185,18 +214,38 @@ async def measure_lags(
     was_debug, was_propagating = loop.get_debug(), logger.propagate
     loop.set_debug(True)
     await asyncio.sleep(0)  # the loop times a step if debug mode was on when it began
-    results = {}
+    order = list(jobs)
+    lags: dict[str, list[float]] = {label: [] for label in order}
+    flagged: dict[str, list[float]] = {label: [] for label in order}
     try:
-        for label, job in jobs.items():
-            slow = _SlowSteps()
-            logger.addHandler(slow)
-            logger.propagate = False
-            try:
-                lags = [await worst_lag(job) * 1000 for _ in range(repeat)]
-            finally:
-                logger.removeHandler(slow)
-                logger.propagate = was_propagating
-            results[label] = LoopLag(tuple(lags), tuple(slow.seconds))
+        for round_number in range(repeat):
+            shift = round_number % len(order)
+            for label in order[shift:] + order[:shift]:
+                slow = _SlowSteps()
+                logger.addHandler(slow)
+                logger.propagate = False
+                try:
+                    lags[label].append(await worst_lag(jobs[label]) * 1000)
+                finally:
+                    logger.removeHandler(slow)
+                    logger.propagate = was_propagating
+                flagged[label] += slow.seconds
     finally:
         loop.set_debug(was_debug)
-    return results
+    return {label: LoopLag(tuple(lags[label]), tuple(flagged[label])) for label in order}
+
+
+def needs_free_loop(free: LoopLag, *, under_ms: float) -> Need:
+    """A loop that load on the machine did not hold up during the measurement.
+
+    ``free`` is the worst lag of a heartbeat beside a job that blocks nothing, measured
+    in the same rounds as the claim; a median over ``under_ms`` means the process
+    itself was descheduled, so a claim that the loop stayed free cannot be shown.
+    """
+    return Need(
+        "an event loop that load on the machine did not hold up",
+        free.median < under_ms,
+        f"beside a job that blocks nothing the heartbeat was {free.median:.1f} ms late"
+        f" (median worst lag; {under_ms:.0f} ms or more means the machine held it up)",
+        LOAD,
+    )

@@ -45,12 +45,18 @@ class CrawlReport:
     non_html: dict[str, str] = field(default_factory=dict)  # URL -> content type
     malformed: dict[str, str] = field(default_factory=dict)  # href -> why
     skipped: set[str] = field(default_factory=set)  # other hosts and schemes
+    unfinished: set[str] = field(default_factory=set)  # queued when the deadline came
     fetched: int = 0
     seconds: float = 0.0
 
 
 async def crawl(
-    start: str, *, workers: int, limit: int = 1000, timeout: float = 2.0
+    start: str,
+    *,
+    workers: int,
+    limit: int = 1000,
+    timeout: float = 2.0,
+    deadline: float = 60.0,
 ) -> CrawlReport:
     report = CrawlReport()
     home = urlsplit(start)
@@ -89,8 +95,8 @@ async def crawl(
                         add_link(url, href)
         except TimeoutError:
             report.errors[url] = "timeout"
-        except aiohttp.ClientError as error:
-            report.errors[url] = type(error).__name__
+        except Exception as error:  # a ClientError, a body that is not UTF-8, ...
+            report.errors[url] = type(error).__name__  # recorded: the worker lives on
 
     async def worker(session: aiohttp.ClientSession) -> None:
         while True:
@@ -108,7 +114,11 @@ async def crawl(
     ) as session:
         tasks = [asyncio.create_task(worker(session)) for _ in range(workers)]
         try:
-            await queue.join()
+            async with asyncio.timeout(deadline):  # a bound, whatever goes wrong
+                await queue.join()
+        except TimeoutError:
+            while not queue.empty():
+                report.unfinished.add(queue.get_nowait())
         finally:
             for task in tasks:
                 task.cancel()

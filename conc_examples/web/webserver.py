@@ -14,7 +14,8 @@ Routes:
 ``/redirect/{n}``      redirects ``n`` times, then answers ``ok``
 ``/stream/{chunks}``   streams ``chunks`` lines, 10 ms apart
 ``/flaky/{key}/{n}``   answers 503 to the first ``n`` requests for ``key``, then ``ok``
-                       (GET or POST)
+                       (GET or POST); ``?status=429`` fails with another status,
+                       ``&retry_after=1`` adds a ``Retry-After`` header
 ``/site/...``          a generated web site for crawlers (see :class:`Site`)
 
 The generated site is a few hundred HTML pages that link to each other, with the
@@ -106,7 +107,13 @@ async def _flaky(request: web.Request) -> web.Response:
     key = request.match_info["key"]
     counts[key] += 1
     if counts[key] <= int(request.match_info["n"]):
-        raise web.HTTPServiceUnavailable(text=f"attempt {counts[key]} failed")
+        status = int(request.query.get("status", 503))
+        if not 400 <= status <= 599:
+            raise web.HTTPBadRequest(text="status must be between 400 and 599")
+        retry_after = request.query.get("retry_after")
+        headers = {"Retry-After": retry_after} if retry_after is not None else None
+        text = f"attempt {counts[key]} failed"
+        return web.Response(status=status, text=text, headers=headers)
     return web.Response(text="ok")
 
 
