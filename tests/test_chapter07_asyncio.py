@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import sys
 
-from example_runner import example
+from example_runner import check_claims, example
 
 
 def test_coroutine_resumes_with_its_state_and_a_forgotten_one_warns() -> None:
@@ -113,19 +113,17 @@ def test_coordination_primitives() -> None:
 
 
 def test_blocking_call_freezes_the_heartbeat() -> None:
-    values = example("07_asyncio/08_never_block_the_loop.py").values
-    lags, block_ms = values["lags"], values["BLOCK"] * 1000
-    free = lags["asyncio.sleep"].median
-    # On a quiet machine the ratio is 100x or more; a loaded machine delays even a
-    # free loop by tens of ms, hence the margin.
-    assert lags["time.sleep in the loop"].median >= 5 * free
-    assert lags["CPU work in the loop"].median >= 5 * free
-    # The blocking call froze the loop for about its whole length...
-    assert lags["time.sleep in the loop"].median > 0.8 * block_ms
-    # ...and moved off the loop it no longer did (generous: the machine is shared).
-    assert lags["time.sleep in a thread"].median < block_ms / 2
-    assert lags["CPU work in a process"].median < lags["CPU work in the loop"].median / 2
-    # Debug mode flagged the blocking steps (one per run), and only those.
-    assert len(lags["time.sleep in the loop"].flagged) >= 3
-    assert len(lags["CPU work in the loop"].flagged) >= 3
-    assert not lags["asyncio.sleep"].flagged
+    run = example("07_asyncio/08_never_block_the_loop.py")
+    # Frozen by a blocking call, freed by a thread (sleep) and a process (CPU work),
+    # delayed by the GIL but not frozen by CPU work in a thread, and debug mode's
+    # reports: every blocking step, none of the awaited sleep's.
+    assert len(run.claims) == 7
+    check_claims(run)
+    lags = run.values["lags"]
+    assert {job.split(" in ")[-1] for job in lags} == {
+        "asyncio.sleep",
+        "the loop",
+        "a thread",
+        "a process",
+    }
+    assert all(len(lag.runs) == 3 for lag in lags.values())
