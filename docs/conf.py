@@ -39,6 +39,7 @@ extensions = [
     "reader_downloads",  # the wheel, a zip per chapter, the note on every example page
     "overview",  # the landing page's figure, measured at every build
     "claims_ledger",  # every page's claims: boxes, the ledger, the landing page's count
+    "symptoms",  # the symptom index: error messages printed by snippets run at build time
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "**/*.ipynb", "**/*.py", "**/*.zip", "**/*.md5"]
