@@ -1,0 +1,233 @@
+"""The symptom index: every error message on it is printed by this build's Python.
+
+A page (``docs/symptoms.md``) lists what readers paste into a search box: an error
+message, a warning, a behaviour ("Ctrl-C does nothing").  Under each heading a
+``symptom`` directive holds a few lines of code that make it happen::
+
+    ```{symptom}
+    :message: cannot pickle '_thread.lock' object
+    :tail: 1
+
+    import threading ...
+    ```
+
+The build runs every snippet of the page in a child process of its own (all of them at
+once, each with a timeout, in a fresh temporary folder, killed with its process group
+when it ends or times out), before the page is parsed.  The page shows the code, then
+what the child printed, word for word (paths shortened).  ``:message:`` must be in that
+output, or the build fails: a heading that this Python no longer prints cannot stay on
+the page.  The message also becomes an index entry, so that the site's search takes a
+pasted message straight to its entry.
+
+Options: ``:run: c`` runs the code as ``python -c CODE`` (no script file: the
+``__main__`` of the REPL and of notebooks) instead of ``python script.py``; ``:tail:
+N`` shows only the output's last N lines (the end of a traceback); ``:timeout:``
+seconds (default 10).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0
+SCRIPT = "script.py"
+# A ```{symptom} fence of a MyST page: its options, a blank line, its code.
+_FENCE = re.compile(
+    r"^(?P<fence>`{3,})\{symptom\}[ \t]*\n(?P<options>(?:[ \t]*:\w+:[^\n]*\n)*)\n?"
+    r"(?P<code>.*?)^(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+_OPTION = re.compile(r"^[ \t]*:(\w+):[ \t]*(.*?)[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one snippet did: its output (stdout and stderr), exit status, seconds."""
+
+    output: str
+    returncode: int | None
+    seconds: float
+    timed_out: bool
+
+
+_OUTCOMES: dict[tuple[str, str, float], Outcome] = {}
+
+
+def _key(code: str, run: str, timeout: float) -> tuple[str, str, float]:
+    return (code.strip("\n"), run, timeout)
+
+
+def _shorten(text: str, folder: str) -> str:
+    """Paths that say where this build ran, not what went wrong, made short."""
+    stdlib = sysconfig.get_path("stdlib")
+    text = text.replace(folder + os.sep, "").replace(folder, ".")
+    text = text.replace(sys.executable, "python")
+    return text.replace(
+        stdlib + os.sep, f"python{sys.version_info[0]}.{sys.version_info[1]}/"
+    )
+
+
+def run_snippet(
+    code: str, run: str = "script", timeout: float = DEFAULT_TIMEOUT
+) -> Outcome:
+    """Run ``code`` in a child Python, in a fresh folder; nothing it starts survives it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+    with tempfile.TemporaryDirectory(prefix="symptom-") as folder:
+        if run == "c":
+            command = [sys.executable, "-c", code]
+        else:
+            Path(folder, SCRIPT).write_text(code, encoding="utf-8")
+            command = [sys.executable, SCRIPT]
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # in the order the program printed them
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            output, _ = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(child.pid, signal.SIGKILL)
+            output, _ = child.communicate()
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)  # whatever it left behind
+        seconds = time.perf_counter() - start
+        output = _shorten(output, os.path.realpath(folder))
+        output = _shorten(output, folder)
+    return Outcome(output.rstrip(), child.returncode, seconds, timed_out)
+
+
+def _options(text: str) -> dict[str, str]:
+    return {m[1]: m[2] for m in _OPTION.finditer(text)}
+
+
+def _timeout(options: dict[str, str]) -> float:
+    return float(options.get("timeout") or DEFAULT_TIMEOUT)
+
+
+def run_page_snippets(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before a page with symptoms is parsed, run all its snippets at once."""
+    if "{symptom}" not in source[0]:
+        return
+    wanted = []
+    for match in _FENCE.finditer(source[0]):
+        options = _options(match["options"])
+        key = _key(match["code"], options.get("run", "script"), _timeout(options))
+        if key not in _OUTCOMES:
+            wanted.append(key)
+    if not wanted:
+        return
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        for key, outcome in zip(
+            wanted, pool.map(lambda k: run_snippet(*k), wanted), strict=True
+        ):
+            _OUTCOMES[key] = outcome
+    logger.info(
+        f"{docname}: ran {len(wanted)} symptom snippets in"
+        f" {time.perf_counter() - start:.1f} s"
+    )
+
+
+def _status(outcome: Outcome) -> str:
+    if outcome.timed_out:
+        return f"killed after its {outcome.seconds:.1f} s timeout"
+    if outcome.returncode is not None and outcome.returncode < 0:
+        try:
+            name = signal.Signals(-outcome.returncode).name
+        except ValueError:
+            name = f"signal {-outcome.returncode}"
+        return f"ended by {name} after {outcome.seconds:.2f} s"
+    return f"exit status {outcome.returncode}, {outcome.seconds:.2f} s"
+
+
+class SymptomDirective(SphinxDirective):
+    """The code, and what it printed when this build ran it."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {
+        "message": directives.unchanged_required,
+        "run": lambda arg: directives.choice(arg, ("script", "c")),
+        "tail": directives.positive_int,
+        "timeout": directives.positive_int,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        code = "\n".join(self.content)
+        run = self.options.get("run", "script")
+        timeout = float(self.options.get("timeout", DEFAULT_TIMEOUT))
+        key = _key(code, run, timeout)
+        if key not in _OUTCOMES:
+            _OUTCOMES[key] = run_snippet(*key)
+        outcome = _OUTCOMES[key]
+        message = self.options.get("message", "").strip()
+        where = f"{self.env.docname}.md, line {self.lineno}"
+        if not message:
+            raise ExtensionError(f"{where}: a symptom needs a :message:")
+        if message not in outcome.output:
+            raise ExtensionError(
+                f"{where}: the snippet no longer prints {message!r}; it printed"
+                f" ({_status(outcome)}):\n{outcome.output}"
+            )
+        shown = outcome.output
+        if "tail" in self.options:
+            shown = "\n".join(["...", *shown.splitlines()[-self.options["tail"] :]])
+
+        target_id = f"symptom-{self.env.new_serialno('symptom')}"
+        target = nodes.target("", "", ids=[target_id])
+        index = addnodes.index(entries=[("single", message, target_id, "main", None)])
+        how = "python -c CODE" if run == "c" else f"python {SCRIPT}"
+        box = nodes.container(classes=["symptom", f"symptom-run-{run}"])
+        source = nodes.literal_block(code, code, language="python")
+        source["classes"].append("symptom-code")
+        said = nodes.paragraph(classes=["symptom-caption"])
+        said += nodes.Text(
+            f"Run as {how} by Python {sys.version.split()[0]} while this site was"
+            f" built ({_status(outcome)}), it printed "
+        )
+        said += nodes.literal(message, message, classes=["symptom-message"])
+        said += nodes.Text(":")
+        printed = nodes.literal_block(shown, shown, language="none")
+        printed["classes"].append("symptom-output")
+        box += [source, said, printed]
+        return [index, target, box]
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_directive("symptom", SymptomDirective)
+    app.connect("source-read", run_page_snippets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
