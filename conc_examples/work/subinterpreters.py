@@ -17,7 +17,9 @@ import sys
 from types import ModuleType
 from typing import Any
 
-__all__ = ["MISSING", "load", "new_interpreter"]
+from conc_examples.claims import Need, needs_python
+
+__all__ = ["MISSING", "load", "needs_interpreters", "new_interpreter"]
 
 MISSING = (
     "Subinterpreters from Python code need Python 3.14+ (concurrent.interpreters), or"
@@ -39,6 +41,19 @@ def load() -> tuple[ModuleType | None, Any]:
     except ImportError:  # 3.13 without the backport installed
         return None, None
     return interpreters, InterpreterPoolExecutor
+
+
+def needs_interpreters() -> Need:
+    """A claim's need: interpreters that Python code can create (3.14, or 3.13 with the
+    backport); what this Python lacks, in one line."""
+    if sys.version_info < (3, 13):
+        return needs_python((3, 13), "interpreters from Python code")
+    here = sys.version.split()[0]
+    return Need(
+        "interpreters from Python code (3.14+, or 3.13 with interpreters-pep-734)",
+        load()[0] is not None,
+        f"this is Python {here} without the backport",
+    )
 
 
 def new_interpreter() -> Any:

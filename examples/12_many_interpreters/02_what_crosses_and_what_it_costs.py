@@ -3,20 +3,25 @@ What crosses between interpreters, and what one costs
 =====================================================
 
 Interpreters share a process but no Python objects: you will see which values may cross
-(numbers, strings, bytes, tuples of them, queues) and which may not (a list).  Then you
-will see what starting one costs, beside starting a thread and a process.
+(numbers, strings, bytes, tuples of them, queues) and what is copied or refused (a
+list).  Then you will see what starting one costs, beside a thread and a process.
 """
 
 # %%
 # Nothing is shared by accident
 # -----------------------------
-# Each interpreter has its own modules, its own globals and its own GIL.  So an object
-# of one interpreter can never be used from another: two GILs would guard it.  What
-# crosses is a *shareable* value, copied or (for a queue) pointing to the same
-# queue.  ``is_shareable`` says which.  Python 3.14+ or 3.13 with the backport
-# (see the first page); elsewhere the page says so and skips to the start-up costs.
+# Each interpreter has its own modules and its own globals, so an object of one can
+# never be used from another.  A few types are *shareable*: numbers, strings, bytes,
+# ``None``, tuples of these, and the interpreters' own queues; ``is_shareable`` says
+# which.  They cross cheaply, and a queue stays one queue on both sides.  Python 3.14
+# also lets most other values cross ``Queue.put``, ``prepare_main``,
+# ``Interpreter.call`` and :class:`!InterpreterPoolExecutor`, as a copy made by
+# :mod:`pickle`; the 3.13 backport refuses them.  Either way a list is never *shared*.
+# Python 3.14+ or 3.13 with the backport (see the first page); elsewhere the page says
+# so and skips to the start-up costs.
 
-from conc_examples.work.subinterpreters import MISSING, load
+from conc_examples.claims import claim
+from conc_examples.work.subinterpreters import MISSING, load, needs_interpreters
 
 interpreters, _ = load()
 has_interpreters = interpreters is not None
@@ -28,47 +33,105 @@ if __name__ == "__main__" and has_interpreters:
         print(f"{name:<12} {'shareable' if verdict else 'NOT shareable'}")
 elif __name__ == "__main__":
     print(MISSING)
+    shareable = {}
+
+if __name__ == "__main__":
+    mutable = [name for name in ("[1, 2]", "{'a': 1}") if shareable.get(name)]
+    claim(
+        "Immutable values and queues are shareable, lists and dicts are not",
+        has_interpreters
+        and all(shareable[repr(v)] for v in candidates[:7])
+        and not mutable,
+        measured=f"{sum(shareable.values())} of {len(shareable)} shareable",
+        expected="the first 7 shareable, the list and the dict not",
+        needs=needs_interpreters(),
+    )
 
 # %%
-# In and out
-# ----------
+# In and out, and a GIL of its own
+# --------------------------------
 # You hand values to the interpreter's ``__main__`` with ``prepare_main``, then run
 # source code there with ``exec``.  The code imports what it needs: nothing of this
-# script exists in there.  The answer comes back on the queue, with a timeout, like any
-# queue between threads.
+# script exists in there.  The answer comes back on the queue, with a timeout.
 #
 # .. literalinclude:: /../conc_examples/work/subinterpreters.py
 #    :pyobject: new_interpreter
+#
+# ``interpreters.create()`` makes an *isolated* interpreter: its own GIL, its own
+# memory allocator, and a check on every extension module it imports.  A C extension
+# with single-phase init (one ``PyInit_`` that returns a ready module) cannot load
+# there (:exc:`ImportError`), nor can a multi-phase one that does not declare
+# ``Py_MOD_PER_INTERPRETER_GIL_SUPPORTED``.  The C API's older
+# ``Py_NewInterpreter()`` makes one that shares the main interpreter's GIL: no
+# parallelism.  CPython's private ``_interpreters.get_config`` shows which you got.
 
 from conc_examples.work.subinterpreters import new_interpreter
+from conc_examples.work.workloads import cpu_bound
 
 CODE = """
 from conc_examples.work.workloads import cpu_bound
 results.put(cpu_bound(n))
+if data is not None:
+    data.append(3)  # the list in here: a copy of the caller's, or the same one?
+    results.put(data)
 """
 
 if __name__ == "__main__" and has_interpreters:
+    import _interpreters  # CPython 3.13+, private: only to show the configuration
+
     worker = new_interpreter()
     try:
-        worker.prepare_main(results=queue, n=100_000)
+        config = _interpreters.get_config(worker.id)
+        print(f"its GIL: {config.gil}; checks: {config.check_multi_interp_extensions}")
+        worker.prepare_main(results=queue, n=100_000, data=None)
+        mine, came_back = [1, 2], "nothing: refused"
+        try:
+            worker.prepare_main(data=mine)  # 3.14: a pickled copy; the backport: refused
+        except interpreters.NotShareableError as error:
+            print(f"a list is refused: NotShareableError: {error}")
         worker.exec(CODE)
         answer = queue.get(timeout=10)
-        print(f"the interpreter answered {answer}")
-        try:
-            worker.prepare_main(data=[1, 2])
-            print("a list was accepted")
-        except interpreters.NotShareableError as error:
-            refused = str(error)
-            print(f"a list is refused: NotShareableError: {refused}")
+        if not queue.empty():
+            came_back = queue.get(timeout=10)
+        print(f"the interpreter answered {answer}; its list: {came_back}; ours: {mine}")
     finally:
         worker.close()  # ends it now, not whenever the object happens to be collected
-
-# %%
-# After ``close`` only the main interpreter is left.
-
-if __name__ == "__main__" and has_interpreters:
     interpreters_left = len(interpreters.list_all())
     print(f"interpreters in this process now: {interpreters_left}")
+elif __name__ == "__main__":
+    answer, mine, came_back, config, interpreters_left = None, [1, 2], "-", None, 0
+
+if __name__ == "__main__":
+    need, gil = needs_interpreters(), getattr(config, "gil", None)
+    checks = getattr(config, "check_multi_interp_extensions", None)
+    claim(
+        "The interpreter computed the same answer, sent back on the queue",
+        answer == cpu_bound(100_000),
+        measured=f"{answer}",
+        expected=f"{cpu_bound(100_000)}",
+        needs=need,
+    )
+    claim(
+        "A list handed to the interpreter was copied or refused, never shared",
+        mine == [1, 2],
+        measured=f"ours stayed {mine}; the interpreter's: {came_back}",
+        expected="ours unchanged by the interpreter's append",
+        needs=need,
+    )
+    claim(
+        "The new interpreter had its own GIL and checked its extension modules",
+        gil == "own" and checks is True,
+        measured=f"gil={gil!r}, checks={checks}",
+        expected="gil='own', checks=True",
+        needs=need,
+    )
+    claim(
+        "After close only the main interpreter was left",
+        interpreters_left == 1,
+        measured=f"{interpreters_left} interpreter(s)",
+        expected="1",
+        needs=need,
+    )
 
 # %%
 # What starting one costs
@@ -117,8 +180,27 @@ if __name__ == "__main__":
         print(f"start and stop: {what:<18} {ms:8.2f} ms")
 
 # %%
-# A thread starts in well under a millisecond, an interpreter in milliseconds, a spawned
-# process in tens of milliseconds or more.
-#
+# Starting a thread is cheapest, an interpreter costs more (it imports its own copy of
+# every module it needs), a spawned process (a fresh Python) most.
+
+if __name__ == "__main__":
+    spawn = start_ms["process (spawn)"]
+    claim(
+        "A thread started faster than a spawned process",
+        start_ms["thread"] < spawn,
+        measured=f"thread {start_ms['thread']:.2f} ms, spawned process {spawn:.0f} ms",
+        expected="thread first",
+    )
+    interpreter_ms = start_ms.get("interpreter", float("nan"))
+    claim(
+        "An interpreter started slower than a thread and faster than a spawned process",
+        start_ms["thread"] < interpreter_ms < spawn,
+        measured=f"interpreter {interpreter_ms:.1f} ms",
+        expected="between the thread and the spawned process",
+        needs=needs_interpreters(),
+    )
+
+# %%
 # Take-away: keep interpreters, like processes, in a pool and reuse them; pass them
-# shareable values and queues, and give them code they can import.
+# shareable values and queues (anything else crosses as a copy, if at all), and give
+# them code they can import.
