@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from example_runner import example
+from example_runner import check_claims, example
 
 CLIENT = "08_aiohttp/01_client_and_server.py"
 CAREFUL = "08_aiohttp/02_limits_timeouts_retries.py"
@@ -154,11 +154,11 @@ def test_crawler_limit_and_timeout(crawl) -> None:
     assert crawl["hurried"].seconds < 5.0
 
 
-def test_more_workers_crawl_faster_but_not_below_the_floor() -> None:
-    values = example(WORKERS).values
-    timings, floor = values["timings"], values["floor_time"]
-    assert values["speedup"] > 1.5
-    assert timings[4].median < timings[1].median
-    # No number of workers beats the crawl with no waits (margin: a shared machine).
-    for timing in timings.values():
-        assert timing.median >= 0.7 * floor
+def test_more_workers_crawl_faster_but_not_below_the_work_alone() -> None:
+    run = example(WORKERS)
+    # Faster with each step in workers, 16 several times faster than 1, and never
+    # under the crawl with no waits (measured in the same rounds).
+    assert len(run.claims) == 3
+    check_claims(run)
+    assert list(run.values["timings"]) == ["1 worker", "4 workers", "16 workers"]
+    assert run.values["site"].reachable() == run.values["no_waits"].reachable()
