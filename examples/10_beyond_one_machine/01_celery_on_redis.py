@@ -2,22 +2,26 @@
 Celery on Redis: tasks, retries, chords, and a worker killed mid-task
 =====================================================================
 
-You start a Redis server and two Celery workers, send them tasks, and watch a flaky task
-succeed on its fourth try.  Then you kill a worker in the middle of a task and see the
-other worker run it again, twice in the ledger, because Celery delivers *at least* once.
+You start a Redis-compatible server and two Celery workers, send them tasks, and watch a
+flaky task succeed on its fourth try.  Then you kill a worker in the middle of a task and
+see the other worker run it again, twice in the ledger: with this app's settings Celery
+delivers *at least* once (with its defaults, a task whose worker dies is lost).
 
 You need the helpers with their ``engines`` extra (the page's download note gives the
-command) and the ``redis-server`` program.
+command); it brings the server too, on Linux and macOS.
 """
 
 # %%
 # A broker, and workers that are programs of their own
 # ----------------------------------------------------
-# A pool lives inside your program; a task queue does not.  You put tasks on a *broker*
-# (here Redis), and workers, on this machine or any other, take them off.  The page starts
-# its own ``redis-server`` on 127.0.0.1 with a free port and nothing written to disk.
-# Without ``redis-server`` the page stops here with one line that says how to get it, or
-# how to point it at a Redis you run (``CONC_EXAMPLES_REDIS_URL``).
+# A pool lives inside your program; a task queue does not.  You put tasks on a *broker*,
+# a server that holds the queues, and workers, on this machine or any other, take them
+# off.  Here the broker is Redis or Valkey (its open-source continuation: same protocol,
+# same commands).  The page starts its own on 127.0.0.1, a free port, nothing written to
+# disk: a ``redis-server`` or ``valkey-server`` on your ``PATH``, else the
+# ``valkey-server`` the ``engines`` extra installed.  With none, the page stops with one
+# line that says how to get one, or how to point it at a server you run
+# (``CONC_EXAMPLES_REDIS_URL``).
 
 import time
 
@@ -26,7 +30,7 @@ from conc_examples.engines.redis_server import start_redis
 started = time.perf_counter()
 redis = start_redis()
 redis_seconds = time.perf_counter() - started
-print(f"redis-server answering after {redis_seconds:.3f} s")
+print(f"{redis} answering after {redis_seconds:.3f} s")
 
 # %%
 # The tasks live in an importable module, because a worker finds them by name:
@@ -72,7 +76,13 @@ print(f"add(2, 3) = {first_result}, state {pending.state}")
 # A flaky task, retried with backoff
 # ----------------------------------
 # ``flaky`` fails three times, as a call to a busy service would, and asks Celery to retry
-# it after 0.1 s, then 0.2 s, then 0.4 s.  Each attempt writes its time to a ledger file.
+# it after a backoff that doubles (up to 0.1 s, 0.2 s, 0.4 s), with jitter: a random
+# point in the upper half, so that many tasks that failed together do not all come back
+# at once, the stampede of :doc:`../08_aiohttp/02_limits_timeouts_retries`.  Each
+# attempt writes its time to a ledger file.
+#
+# .. literalinclude:: /../conc_examples/engines/celery_tasks.py
+#    :pyobject: backoff
 #
 # .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: flaky
@@ -81,6 +91,7 @@ import tempfile
 from itertools import pairwise
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.engines.celery_tasks import flaky
 
 ledger_folder = tempfile.TemporaryDirectory()
@@ -89,9 +100,23 @@ flaky_attempts = flaky.delay(3, str(flaky_ledger)).get(timeout=10)
 times = [float(line) for line in flaky_ledger.read_text().split()]
 retry_waits = [round(later - earlier, 2) for earlier, later in pairwise(times)]
 print(f"succeeded on attempt {flaky_attempts}; waits between attempts (s): {retry_waits}")
+claim(
+    "The flaky task succeeded on its fourth attempt, after three retries",
+    flaky_attempts == 4 and len(retry_waits) == 3,
+    measured=f"attempt {flaky_attempts}, {len(retry_waits)} waits",
+)
+least = [0.1 * 2**retry / 2 for retry in range(len(retry_waits))]
+claim(
+    "Each retry waited at least half of its doubling backoff",
+    all(wait >= low - 0.01 for wait, low in zip(retry_waits, least, strict=True)),
+    measured=f"waits {retry_waits} s",
+    expected=f"at least {least} s (a busy machine only adds)",
+)
 
 # %%
-# Each wait doubles: a struggling service gets room to recover instead of a stampede.
+# A retry is a task with a countdown, and so is ``apply_async(eta=...)``: the worker holds
+# it, unacknowledged, until its time.  Keep such delays shorter than the visibility
+# timeout below, or Redis hands the task out a second time meanwhile.
 #
 # A group, a chord, and a time limit
 # ----------------------------------
@@ -106,6 +131,11 @@ from conc_examples.engines.celery_tasks import square, total
 group_result = group(square.s(i) for i in range(10))().get(timeout=10)
 chord_result = chord(square.s(i) for i in range(10))(total.s()).get(timeout=10)
 print(f"group: {group_result}\nchord: sum of squares = {chord_result}")
+claim(
+    "The chord's callback ran once, with every result of the group",
+    group_result == [i * i for i in range(10)] and chord_result == sum(group_result),
+    measured=f"group {group_result}, chord {chord_result}",
+)
 
 # %%
 # A task that would run 3 s gets a soft time limit of 0.3 s: Celery raises
@@ -114,7 +144,11 @@ print(f"group: {group_result}\nchord: sum of squares = {chord_result}")
 from conc_examples.engines.celery_tasks import overrun
 
 time_limit_outcome = overrun.apply_async((3.0,), soft_time_limit=0.3).get(timeout=10)
-print(time_limit_outcome)
+claim(
+    "The soft time limit interrupted the task, which cleaned up and returned",
+    time_limit_outcome.startswith("interrupted by the soft time limit"),
+    measured=repr(time_limit_outcome),
+)
 
 # %%
 # A worker killed in the middle of a task
@@ -125,13 +159,17 @@ print(time_limit_outcome)
 # .. literalinclude:: /../conc_examples/engines/celery_tasks.py
 #    :pyobject: ledger_step
 #
-# The app acknowledges a task only once it has finished (``task_acks_late``).  Redis keeps
-# the unacknowledged message, and after its visibility timeout (1.5 s here, an hour by
-# default) the surviving worker takes it again.
+# The app acknowledges a task only once it has finished (``task_acks_late``); Celery's
+# default acknowledges it just before it runs, and a killed worker then loses it.  Redis
+# keeps the unacknowledged message, and after its visibility timeout (1.5 s here, an
+# hour by default) the surviving worker takes it again.  Redis counts no deliveries, so a
+# task that kills every worker it lands on would come back for ever: ``ledger_step``
+# counts its own starts and gives up after three.
 
-from conc_examples.engines.celery_tasks import ledger_step
+from conc_examples.engines.celery_tasks import VISIBILITY_TIMEOUT, ledger_step
 
 step_ledger = Path(ledger_folder.name, "step")
+sent_at = time.perf_counter()
 pending = ledger_step.delay(str(step_ledger), 0.5)
 deadline = time.monotonic() + 10
 while not step_ledger.exists() and time.monotonic() < deadline:
@@ -141,10 +179,25 @@ workers.kill(killed_worker)
 killed_at = time.perf_counter()
 redelivered_to = pending.get(timeout=20)
 redelivery_seconds = time.perf_counter() - killed_at
+sent_to_result = time.perf_counter() - sent_at
 ledger_lines = step_ledger.read_text().splitlines()
 print(f"killed {killed_worker}; result from {redelivered_to}"
       f" {redelivery_seconds:.1f} s later; the ledger:")  # fmt: skip
 print("\n".join(f"  {line}" for line in ledger_lines))
+survivor = redelivered_to
+claim(
+    "The killed worker's task started again on the other worker and finished once, there",
+    [line.split()[:2] for line in ledger_lines]
+    == [["started", killed_worker], ["started", survivor], ["finished", survivor]]
+    and survivor != killed_worker,
+    measured=f"killed {killed_worker}, result from {survivor}, {len(ledger_lines)} lines",
+)
+claim(
+    "The other worker got the task only after the visibility timeout",
+    sent_to_result >= VISIBILITY_TIMEOUT + 0.5,
+    measured=f"{sent_to_result:.2f} s from sending to the result",
+    expected=f"at least the timeout {VISIBILITY_TIMEOUT} s plus the task's 0.5 s",
+)
 
 # %%
 # The task ran twice: the ledger has two "started" lines and one "finished".  Everything
@@ -152,7 +205,7 @@ print("\n".join(f"  {line}" for line in ledger_lines))
 # happen again.  So make tasks *idempotent*: doing one twice must leave the same result as
 # doing it once (write with a key, check before you send).
 #
-# Stop the workers (a warm shutdown: each finishes its task and exits), then the broker.
+# Stop the workers (a warm shutdown: each finishes its task and exits), then the server.
 
 started = time.perf_counter()
 workers.close()
@@ -160,7 +213,7 @@ app.close()
 redis.close()
 ledger_folder.cleanup()
 stop_seconds = time.perf_counter() - started
-print(f"workers and redis-server stopped in {stop_seconds:.2f} s")
+print(f"workers and the server stopped in {stop_seconds:.2f} s")
 
 # %%
 # Take-away: a task queue survives a worker's death only because it delivers again; the
