@@ -1,9 +1,11 @@
 """What the Dask workers of the "Beyond one machine" chapter run.
 
-A Dask worker is a process of its own (on this machine or another), and it finds the
-function a task names by importing it, as a ``spawn`` child does: so the functions live
-in an importable module, installed wherever a worker runs.  They print nothing (a
-worker's output never reaches the page) and return what the page shows.
+A Dask worker is a process of its own (on this machine or another).  Dask sends it a
+function with cloudpickle: a function defined in your script's ``__main__`` travels by
+value (its code), but one from an installed package travels by name, and the worker
+imports it, so that package must be installed wherever a worker runs.  These live in
+``conc_examples`` so that the page can show them; they print nothing (a worker's output
+never reaches the page) and return what the page shows.
 """
 
 from __future__ import annotations

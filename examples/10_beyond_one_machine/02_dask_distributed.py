@@ -14,7 +14,7 @@ command).
 # The code you know
 # -----------------
 # Eight tasks of 50 ms each on two worker processes.  The function lives in an importable
-# module, which Dask needs too: a worker on another machine imports it by name.
+# module, as a ``spawn`` child needs it to.
 #
 # .. literalinclude:: /../conc_examples/engines/dask_tasks.py
 #    :pyobject: slow_square
@@ -39,6 +39,11 @@ if __name__ == "__main__":
 # default 8787), logs only if critical.  A ``Client`` connects to the scheduler; its
 # ``submit`` and ``result`` are the executor's, and ``gather`` waits for a list of
 # futures at once.
+#
+# One difference: Dask assumes a function is *pure* (the same arguments give the same
+# result) and names a call by its function and arguments, so an identical call is
+# answered from memory instead of run.  ``slow_square`` waits and ``ledger_step`` writes
+# a file: ``pure=False`` runs every call.
 
 import logging
 
@@ -52,31 +57,47 @@ if __name__ == "__main__":
     )  # fmt: skip
     client = Client(cluster)
     startup_seconds = time.perf_counter() - started
-    futures = [client.submit(slow_square, i) for i in range(8)]
+    futures = [client.submit(slow_square, i, pure=False) for i in range(8)]
     dask_results = client.gather(futures, errors="raise")
-    mapped = client.gather(client.map(slow_square, range(8)))
+    mapped = client.gather(client.map(slow_square, range(8), pure=False))
     print(f"cluster ready after {startup_seconds:.2f} s")
     print(f"Dask submit + gather:   {dask_results}\nDask map + gather:      {mapped}")
 
 # %%
-# Same results, same shape of code: ``pool.submit`` became ``client.submit``.
-#
+# The same shape of code: ``pool.submit`` became ``client.submit``.
+
+from conc_examples.claims import claim
+
+if __name__ == "__main__":
+    claim(
+        "The cluster's submit and map returned what the process pool returned",
+        dask_results == mapped == pool_results,
+        measured=f"pool {pool_results}, submit {dask_results}, map {mapped}",
+    )
+
+# %%
 # The same code, on many machines
 # -------------------------------
 # To use machines you own, you run ``dask scheduler`` on one and ``dask worker
 # tcp://SCHEDULER:8786`` on each of the others, and your program connects to the
 # scheduler's address.  Here the address is the local cluster's; nothing else changes.
-# What a worker needs is that ``conc_examples`` is importable there (the same package,
-# installed on every machine), and that the arguments and results travel by
-# :mod:`pickle` (so keep the network between scheduler and workers private).
+# What a worker needs is every package your tasks import, installed there (here
+# ``conc_examples``; a function defined in your script itself travels with the task, by
+# cloudpickle).  Arguments, results and functions travel pickled, and unpickling can run
+# code, so keep the network between scheduler, workers and clients private.
 
 if __name__ == "__main__":
     address = cluster.scheduler_address
     with Client(address) as remote:
-        remote_results = remote.gather(remote.map(slow_square, range(8)))
+        remote_results = remote.gather(remote.map(slow_square, range(8), pure=False))
         worker_addresses = sorted(remote.scheduler_info()["workers"])
     print(f"Client({address!r}): {remote_results}")
     print(f"workers: {worker_addresses}")
+    claim(
+        "A second client, given only the scheduler's address, got the same results",
+        remote_results == pool_results,
+        measured=f"{remote_results} from {len(worker_addresses)} workers",
+    )
 
 # %%
 # A worker killed in the middle of a task
@@ -100,7 +121,7 @@ from conc_examples.engines.dask_tasks import ledger_step
 if __name__ == "__main__":
     ledger_folder = tempfile.TemporaryDirectory()
     ledger = Path(ledger_folder.name, "ledger")
-    future = client.submit(ledger_step, str(ledger), 1.0)
+    future = client.submit(ledger_step, str(ledger), 1.0, pure=False)
     deadline = time.monotonic() + 10
     while not ledger.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -116,13 +137,27 @@ if __name__ == "__main__":
     client.wait_for_workers(2, timeout=30)
     workers_after = len(client.scheduler_info()["workers"])
     print(f"workers in the cluster again: {workers_after}")
+    claim(
+        "The killed worker's task ran again on another worker and finished there, once",
+        ledger_lines
+        == [f"started pid {killed_pid}", f"started pid {finished_by}",
+            f"finished pid {finished_by}"]
+        and finished_by != killed_pid,
+        measured=f"killed pid {killed_pid}, result from pid {finished_by}",
+    )  # fmt: skip
+    claim(
+        "The nanny restarted the killed worker: the cluster had two workers again",
+        workers_after == 2,
+        measured=f"{workers_after} workers",
+    )
 
 # %%
 # The task ran twice, and only the second run finished: like a Celery task, a Dask task
 # whose worker dies is run again, so a task with side effects must be safe to repeat.
 # And the cluster is whole again: each worker has a *nanny* process that restarted it.
-# A task that kills three workers in a row is given up as a poison pill
-# (``KilledWorker``).
+# Each worker death while a task runs counts against it, over the task's whole life, not
+# in a row; the fourth (``distributed.scheduler.allowed-failures`` is 3) marks it a
+# poison pill, and its future raises ``KilledWorker`` instead of killing a fifth.
 #
 # Close the client, then the cluster: that stops the scheduler and the workers.
 
