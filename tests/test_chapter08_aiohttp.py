@@ -73,21 +73,14 @@ def test_threads_and_coroutines_beat_sequential_requests() -> None:
         assert ratios[label] < ratios["sequential"] / 2
 
 
-def test_hundred_concurrent_requests_take_about_one_delay() -> None:
-    # 1.6x in a quiet build; the margin absorbs a busy machine.
-    values = example(MANY).values
-    assert 1.0 <= values["ratio_100"] < 5.0
-    assert values["bursts"][10].median < 5.0 * values["DELAY"]
-
-
-def test_each_request_holds_two_descriptors_and_a_semaphore_bounds_them() -> None:
-    values = example(MANY).values
-    if values["before"] is None:
-        pytest.skip("open files are counted on Linux and macOS only")
-    # Client and server in one process: two sockets per request in flight.
-    assert values["unbounded_peak"] - values["before"] >= 2 * 100 * 0.9
-    # Semaphore(25): at most 25 requests, so about 50 sockets, whatever the total.
-    assert values["bounded_peak"] - values["before"] <= 2 * 25 + 10
+def test_hundred_requests_at_once_and_their_file_descriptors() -> None:
+    run = example(MANY)
+    # A few delays for a hundred requests, two descriptors each, and the semaphore's
+    # bound on them (not shown where open files cannot be counted).
+    assert len(run.claims) == 3
+    check_claims(run)
+    # No burst can beat the server's delay: the bound is a bound.
+    assert all(t.min >= run.values["DELAY"] for t in run.values["bursts"].values())
 
 
 def test_bigger_backlog_removes_the_syn_retry_stall() -> None:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["memory_bytes", "open_files", "open_files_limit", "raise_open_files_limit"]
+from conc_examples.claims import Need
+
+__all__ = [
+    "memory_bytes",
+    "needs_open_file_count",
+    "open_files",
+    "open_files_limit",
+    "raise_open_files_limit",
+]
 
 _STATM = Path("/proc/self/statm")
 
@@ -24,6 +32,15 @@ def open_files() -> int | None:
         except OSError:
             continue
     return None
+
+
+def needs_open_file_count(counted: int | None) -> Need:
+    """A count of this process's open files (``counted``, from :func:`open_files`)."""
+    return Need(
+        "a count of open files (/proc/self/fd or /dev/fd: Linux, macOS)",
+        counted is not None,
+        "this system has neither",
+    )
 
 
 def open_files_limit() -> tuple[int, int] | None:
