@@ -394,7 +394,10 @@ def overhead_chart(
     ideals: Sequence[float],
     title: str,
 ) -> Figure:
-    """Each series' time over the ideal time, against the duration of one task.
+    """Each series' median time over the ideal time, against the duration of one task.
+
+    The point is the median of the rounds, the whiskers reach the fastest and the
+    slowest; the axis label says so.
 
     ``series`` maps an engine to one :class:`Timing` per duration; ``ideals`` is the
     ideal time of each job (its work spread perfectly over the workers).  1.0 is the
@@ -419,7 +422,8 @@ def overhead_chart(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_minor_formatter(NullFormatter())
-    ax.set_ylabel("job time / ideal time (median)")
+    rounds = min(len(t.runs) for timings in series.values() for t in timings)
+    ax.set_ylabel(f"job time / ideal time\n(median of {rounds} rounds, fastest to slowest)")
     _legend_outside(ax)
     return fig
 
