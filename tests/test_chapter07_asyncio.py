@@ -45,13 +45,12 @@ def test_running_the_loop() -> None:
 
 
 def test_gathered_waits_take_about_one_wait() -> None:
-    values = example("07_asyncio/03_sync_vs_async_measured.py").values
-    wait = values["WAIT"]
-    timings = values["timings"]
-    sequential, together = timings["one after another"], timings["all at once (gather)"]
-    assert sequential.median / wait > 2.9
-    assert together.median / wait < 1.5
-    assert together.speedup_over(sequential) > 2.0
+    run = example("07_asyncio/03_sync_vs_async_measured.py")
+    # The tasks' waits overlapped on the timeline; timed: three waits one after
+    # another, about one gathered, and over twice as fast.
+    assert len(run.claims) == 4
+    check_claims(run)
+    values = run.values
     assert values["answers"]["one after another"] == values["answers"]["all at once"]
     spans = values["spans"]
     assert sorted({span.worker for span in spans}) == [
@@ -60,11 +59,9 @@ def test_gathered_waits_take_about_one_wait() -> None:
         "task bob",
         "task carol",
     ]
-    # One task: three spans end to end.  Three tasks: three spans that overlap.
+    # One task: three spans end to end.
     main = [s for s in spans if s.worker.startswith("main")]
     assert all(a.end <= b.start for a, b in itertools.pairwise(main))
-    tasks = [s for s in spans if s.worker.startswith("task")]
-    assert max(s.start for s in tasks) < min(s.end for s in tasks)
 
 
 def test_a_task_runs_while_its_maker_waits_and_is_kept_alive() -> None:
