@@ -65,12 +65,12 @@ def test_retries_only_what_may_succeed_and_only_idempotent_requests() -> None:
 
 
 def test_threads_and_coroutines_beat_sequential_requests() -> None:
-    values = example(THREE_WAYS).values
-    ratios = {label: t.median / values["DELAY"] for label, t in values["timings"].items()}
-    assert ratios["sequential"] >= 9.9  # ten requests, one delay each
-    for label in ("10 threads", "10 coroutines"):
-        assert 1.0 <= ratios[label] < 5.0
-        assert ratios[label] < ratios["sequential"] / 2
+    run = example(THREE_WAYS)
+    # A full delay per sequential request; threads and coroutines near one delay.
+    assert len(run.claims) == 3
+    check_claims(run)
+    # No client can beat the server's delay.
+    assert all(t.min >= run.values["DELAY"] for t in run.values["timings"].values())
 
 
 def test_hundred_requests_at_once_and_their_file_descriptors() -> None:
