@@ -10,7 +10,6 @@ a Python interpreter exists wherever the examples run, ``sleep`` or ``ls`` may n
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import time
@@ -20,7 +19,6 @@ __all__ = [
     "flood",
     "parent_of_sleeper",
     "show_args",
-    "show_env",
     "stubborn",
     "ticker",
 ]
@@ -40,11 +38,6 @@ def command(name: str, *args: object) -> list[str]:
 def show_args(args: list[str]) -> None:
     """Print the arguments exactly as this process received them, as one JSON list."""
     print(json.dumps(args))
-
-
-def show_env(args: list[str]) -> None:
-    """Print the names of the environment variables this process inherited (JSON)."""
-    print(json.dumps(sorted(os.environ)))
 
 
 def stubborn(args: list[str]) -> None:
@@ -89,9 +82,7 @@ def flood(args: list[str]) -> None:
     sys.stdout.buffer.write(b"x" * int(args[0]))
 
 
-_PROGRAMS = {
-    f.__name__: f for f in (show_args, show_env, stubborn, ticker, flood, parent_of_sleeper)
-}
+_PROGRAMS = {f.__name__: f for f in (show_args, stubborn, ticker, flood, parent_of_sleeper)}
 
 
 def main(argv: list[str]) -> int:

@@ -47,16 +47,26 @@ else:
 # -------------------------------------------------------
 # :func:`subprocess.getoutput` and :func:`subprocess.getstatusoutput` are older
 # conveniences.  They hand one *string* to the shell (``/bin/sh``, or ``cmd.exe`` on
-# Windows), merge stderr into stdout, strip the last newline, and never raise.  That is
-# fine for a quick look in an interactive session: ``getoutput('date')`` is the shortest
-# way to ask the time of the system.  In a program, prefer :func:`subprocess.run` with a
-# list (the :doc:`safety page <08_safe_arguments>` shows why).  Only the status tells
-# success from failure:
+# Windows), merge stderr into stdout, strip the last newline, and do not raise when the
+# command fails (they do raise :exc:`UnicodeDecodeError` when its output is not text in
+# the locale's encoding).  That is fine for a quick look in an interactive session:
+# ``getoutput('date')`` is the shortest way to ask the time of the system.  In a
+# program, prefer :func:`subprocess.run` with a list (the :doc:`safety page
+# <08_safe_arguments>` shows why).  Only the status tells success from failure:
 
 if shutil.which("date"):
     print(f"getoutput('date') -> {subprocess.getoutput('date')!r}")
 shell_status, shell_output = subprocess.getstatusoutput("echo from the shell; exit 3")
 print(f"getstatusoutput -> status {shell_status}, output {shell_output!r}")
+
+from conc_examples.claims import claim
+
+claim(
+    "getstatusoutput returned the shell's exit status and its output, and raised nothing",
+    (shell_status, shell_output) == (3, "from the shell"),
+    measured=f"status {shell_status}, output {shell_output!r}",
+    expected="status 3, output 'from the shell'",
+)
 
 # %%
 # A program that does not exist
@@ -67,11 +77,18 @@ print(f"getstatusoutput -> status {shell_status}, output {shell_output!r}")
 # :exc:`FileNotFoundError` in the parent.  (Windows finds no program and creates no
 # process.)  Catch it where you can say something useful.
 
+missing_program_error = None
 try:
     subprocess.run(["no-such-program-here", "--help"], capture_output=True, timeout=30)
 except FileNotFoundError as error:
     missing_program_error = error
     print(f"{type(error).__name__}: {error.strerror}: {error.filename!r}")
+claim(
+    "A program that does not exist raised FileNotFoundError, with no status to read",
+    isinstance(missing_program_error, FileNotFoundError),
+    measured=f"{type(missing_program_error).__name__}",
+    expected="FileNotFoundError",
+)
 
 # %%
 # A program that fails
@@ -96,36 +113,62 @@ with tempfile.TemporaryDirectory() as folder:
         failing_program_error = error
         print(f"{type(error).__name__}: exit status {error.returncode}")
         print(f"its stderr: {error.stderr.strip().replace(folder, '<tmp>')}")
+claim(
+    "A failing program raised CalledProcessError carrying its status and its stderr",
+    failing_program_error.returncode != 0 and "missing.py" in failing_program_error.stderr,
+    measured=f"status {failing_program_error.returncode},"
+    f" stderr names missing.py: {'missing.py' in failing_program_error.stderr}",
+    expected="a non-zero status, the child's explanation in stderr",
+)
 
 # %%
 # Handling both in one place
 # --------------------------
 # A program that runs other programs usually wants one answer per command: the
-# output, or a one-line reason it did not come.  The three exceptions to expect are
-# the two above and :exc:`~subprocess.TimeoutExpired` (see :doc:`06_timeouts`).
+# output, or a one-line reason it did not come.  The exceptions to expect are
+# :exc:`OSError` (the program is missing, as above, not executable, or not a program),
+# :exc:`~subprocess.CalledProcessError` and :exc:`~subprocess.TimeoutExpired` (see
+# :doc:`06_timeouts`).
 
 
 def output_or_reason(args: list[str]) -> str:
+    program = Path(args[0]).name
     try:
         done = subprocess.run(args, capture_output=True, text=True, check=True, timeout=10)
-    except FileNotFoundError:
-        return f"cannot run {args[0]!r}: no such program"
+    except OSError as error:
+        return f"cannot run {program!r}: {error.strerror}"
     except subprocess.CalledProcessError as error:
-        return f"{args[0]!r} failed with status {error.returncode}"
+        return f"{program!r} failed with status {error.returncode}"
     except subprocess.TimeoutExpired:
-        return f"{args[0]!r} took longer than 10 s and was killed"
+        return f"{program!r} took longer than 10 s and was killed"
     return done.stdout.strip()
 
 
-for args in (
-    [sys.executable, "-c", "print('all good')"],
-    ["no-such-program-here"],
-    [sys.executable, "-c", "import sys; sys.exit(4)"],
-):
-    print(f"{Path(args[0]).name:<22} -> {output_or_reason(args)}")
+with tempfile.TemporaryDirectory() as folder:
+    not_executable = Path(folder, "notes.txt")
+    not_executable.write_text("not a program\n")
+    answers = [
+        output_or_reason(args)
+        for args in (
+            [sys.executable, "-c", "print('all good')"],
+            ["no-such-program-here"],
+            [str(not_executable)],
+            [sys.executable, "-c", "import sys; sys.exit(4)"],
+        )
+    ]
+print("\n".join(answers))
+claim(
+    "Every command gave one line: its output, or why it did not come",
+    answers[0] == "all good"
+    and all(answer.startswith("cannot run") for answer in answers[1:3])
+    and answers[3].endswith("failed with status 4"),
+    measured=f"{len(answers)} answers",
+    expected="'all good', two that could not run, one that failed; no traceback",
+)
 
 # %%
 # Take-away: pass a list, capture the output, and let ``check=True`` and a
 # ``timeout`` turn every way a child can fail into an exception you handle.  Above, a
-# missing program raised :exc:`FileNotFoundError` before any child existed, and a
-# failing one raised :exc:`~subprocess.CalledProcessError` with its stderr attached.
+# program that could not start raised an :exc:`OSError` (the child never became the
+# program, so there was no status), and a failing one raised
+# :exc:`~subprocess.CalledProcessError` with its stderr attached.

@@ -15,21 +15,36 @@ while the child runs.  The parent then asks whether the child has finished
 # ``stdout=subprocess.PIPE`` connects the child's standard output to a :term:`pipe`
 # that the parent reads.  :meth:`~subprocess.Popen.communicate` reads everything the
 # child writes until it exits, then collects its exit status.  Use ``Popen`` as a
-# context manager: on the way out it closes the pipes and waits for the child.
+# context manager: on the way out it closes the pipes and waits for the child, with no
+# timeout.  So a child that outlives ``communicate``'s timeout is killed, and a second
+# ``communicate()`` reaps it; otherwise the ``with`` block would wait for ever.
 
 import subprocess
 import sys
 import time
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
 with subprocess.Popen(
     command("ticker", "child", 2, 0.05), stdout=subprocess.PIPE, text=True
 ) as child:
-    print(f"started child pid {child.pid}; Popen returned before it finished")
-    out, _ = child.communicate(timeout=30)
+    running_at_start = child.poll() is None
+    print(f"started child pid {child.pid}; still running: {running_at_start}")
+    try:
+        out, _ = child.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        out, _ = child.communicate()
 print(f"child wrote {out!r}")
 print(f"exit status {child.returncode}")
+claim(
+    "Popen returned while the child still ran, and communicate() read all it wrote",
+    running_at_start and out == "child: line 1 of 2\nchild: line 2 of 2\n",
+    measured=f"running at first: {running_at_start}, {len(out.splitlines())} lines read,"
+    f" status {child.returncode}",
+    expected="running, 2 lines, status 0",
+)
 
 # %%
 # The child is one of the small programs this chapter runs, started with the same
@@ -58,6 +73,12 @@ with subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({SLEEP})"
 print(f"the parent did {turns} turns of work while the child ran")
 poll_status = child.poll()
 print(f"poll() then returned exit status {poll_status} after {elapsed:.2f} s")
+claim(
+    "poll() answered None while the child ran, then its exit status",
+    turns >= 1 and poll_status == 0,
+    measured=f"None {turns} times, then {poll_status}",
+    expected="None at least once, then 0",
+)
 
 # %%
 # The loop above is *busy*: it wakes up every 20 ms to ask.  That is right when the
@@ -66,6 +87,6 @@ print(f"poll() then returned exit status {poll_status} after {elapsed:.2f} s")
 # the :doc:`next page <03_many_children>` starts many children before waiting for any.
 #
 # Take-away: ``Popen`` starts a child and returns at once; ``poll()`` tells without
-# blocking whether it has finished (above: ``None`` for many turns, then its status),
+# blocking whether it has finished (``None`` while it ran, then its status),
 # and ``communicate()`` reads all its output and collects it.  Always collect every
 # child you start (``with`` does it for you).

@@ -25,6 +25,7 @@ writes 1 MiB: :meth:`~subprocess.Popen.wait` hangs (until its timeout), and
 
 import subprocess
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
 FLOOD = 2**20
@@ -39,6 +40,13 @@ with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
         child.wait(timeout=30)  # dead before you read: it cannot write any more
     stuck_in_pipe, _ = child.communicate(timeout=30)
 print(f"the pipe held {len(stuck_in_pipe):,} of {FLOOD:,} bytes; status {child.returncode}")
+claim(
+    "wait() before reading got stuck with only part of the output written",
+    deadlocked and 0 < len(stuck_in_pipe) < FLOOD,
+    measured=f"timed out: {deadlocked}; {len(stuck_in_pipe):,} of {FLOOD:,} bytes written",
+    expected="a timeout, with some but not all bytes in the pipe",
+    why="the child had not started writing within the 0.5 s (a very busy machine)",
+)
 
 # %%
 # The fix is to read while waiting: :meth:`~subprocess.Popen.communicate` (and
@@ -56,11 +64,15 @@ with subprocess.Popen(command("flood", FLOOD), stdout=subprocess.PIPE) as child:
         child.kill()
         received, _ = child.communicate()
 communicate_status = child.returncode
-print(
-    f"communicate() received all {len(received):,} bytes; child status {communicate_status}"
+print(f"communicate() received {len(received):,} bytes; child status {communicate_status}")
+claim(
+    "communicate() received every byte, and the child ended normally",
+    len(received) == FLOOD and communicate_status == 0,
+    measured=f"{len(received):,} of {FLOOD:,} bytes, status {communicate_status}",
+    expected=f"all {FLOOD:,} bytes, status 0",
 )
 
 # %%
 # Take-away: read while you wait.  Above, ``wait()`` on a child with unread output hung
 # until its timeout with only the pipe's worth of bytes written, and ``communicate()``
-# took all 1 MiB at once.
+# took all of it.

@@ -15,12 +15,15 @@ does to the child when the time is up.
 # it, and then raises :exc:`~subprocess.TimeoutExpired`.  The child here would sleep
 # for 30 s.
 
+import os
 import subprocess
 import sys
 import time
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
+run_timed_out, elapsed = None, 0.0
 sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
 started = time.perf_counter()
 try:
@@ -29,6 +32,12 @@ except subprocess.TimeoutExpired as error:
     elapsed = time.perf_counter() - started
     run_timed_out = error
     print(f"{type(error).__name__} after {elapsed:.2f} s; run() killed and collected it")
+claim(
+    "run() raised TimeoutExpired soon after its timeout, not after the child's sleep",
+    isinstance(run_timed_out, subprocess.TimeoutExpired) and elapsed < 5,
+    measured=f"{type(run_timed_out).__name__} after {elapsed:.2f} s",
+    expected="TimeoutExpired well before 30 s (timeout 0.5 s)",
+)
 
 # %%
 # ``communicate(timeout=...)`` keeps what arrived
@@ -51,6 +60,14 @@ with subprocess.Popen(
 lines = output.splitlines()
 print(f"killed after the timeout, status {slow.returncode}; it printed {len(lines)} lines:")
 print("\n".join(lines))
+killed = -9 if os.name == "posix" else 1
+claim(
+    "The killed child's lines printed before the timeout were kept",
+    slow.returncode == killed and 0 < len(lines) < 20,
+    measured=f"status {slow.returncode}, {len(lines)} of 20 lines",
+    expected=f"status {killed} (killed), some of the 20 lines",
+    why="the child had not started printing within 0.35 s (a very busy machine)",
+)
 
 # %%
 # The child was killed after the lines it had printed in time, and those lines were not
@@ -58,5 +75,5 @@ print("\n".join(lines))
 # reaches their own children too.
 #
 # Take-away: put a timeout on every wait.  ``run()`` kills and collects the child for
-# you (above, after 0.5 s instead of 30 s); after a ``communicate()`` timeout, kill the
-# child yourself and call ``communicate()`` again (above, it kept the lines printed).
+# you; after a ``communicate()`` timeout, kill the child yourself and call
+# ``communicate()`` again, which keeps the lines printed in time.

@@ -34,6 +34,7 @@ import sys
 import time
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
 sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
@@ -61,6 +62,13 @@ for label, program in {"obedient": sleeper, "stubborn": command("stubborn")}.ite
         stop_status[label] = status = stop(child)
     name = signal.Signals(-status).name if status < 0 else "no signal"
     print(f"{label} child: exit status {status} ({name})")
+if os.name == "posix":
+    claim(
+        "SIGTERM ended the obedient child; only SIGKILL ended the stubborn one",
+        stop_status == {"obedient": -signal.SIGTERM, "stubborn": -signal.SIGKILL},
+        measured=f"statuses {stop_status}",
+        expected=f"{-signal.SIGTERM} and {-signal.SIGKILL}",
+    )
 
 # %%
 # Grandchildren: kill the whole group
@@ -77,28 +85,42 @@ for label, program in {"obedient": sleeper, "stubborn": command("stubborn")}.ite
 # (``process_group=0``, Python 3.11+; ``start_new_session=True`` also works, and
 # detaches it from your terminal too), then signal the whole group with
 # :func:`os.killpg`.  Both are shown on one child: ``kill()`` first, then the group.
+#
+# A group of its own is out of your terminal's foreground group: Ctrl-C no longer
+# reaches it.  And if Ctrl-C interrupts *you*, ``Popen``'s ``with`` waits only 0.25 s
+# before it lets the :exc:`KeyboardInterrupt` go, leaving the group running.  So a
+# ``finally`` kills the group, before the child is collected: until then its pid, the
+# group's id, cannot go to a stranger.
 
 if os.name == "posix":
+    pipe_open_after_kill = False
     with subprocess.Popen(
         command("parent_of_sleeper"), stdout=subprocess.PIPE, text=True, process_group=0
     ) as family:
-        started_pids.append(family.pid)
-        if select.select([family.stdout], [], [], 10)[0]:
-            print(f"  pid {family.pid} says: {family.stdout.readline().strip()}")
-        family.kill()
         try:
-            family.communicate(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            pipe_open_after_kill = True
-            print(
-                "kill(): the child is dead, but communicate() timed out: the pipe is open"
-            )
-        started = time.perf_counter()
-        os.killpg(family.pid, signal.SIGKILL)  # the group's id is the leader's pid
-        family.communicate(timeout=30)
-        killpg_seconds = time.perf_counter() - started
-    print(
-        f"os.killpg(): the pipe closed and communicate() returned in {killpg_seconds:.3f} s"
+            started_pids.append(family.pid)
+            if select.select([family.stdout], [], [], 10)[0]:
+                print(f"  pid {family.pid} says: {family.stdout.readline().strip()}")
+            family.kill()
+            try:
+                family.communicate(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pipe_open_after_kill = True
+                print("kill(): the child is dead, but communicate() timed out: pipe open")
+            started = time.perf_counter()
+            os.killpg(family.pid, signal.SIGKILL)  # the group's id is the leader's pid
+            family.communicate(timeout=30)
+            killpg_seconds = time.perf_counter() - started
+        finally:
+            if family.returncode is None:  # not collected yet: the group id is ours
+                os.killpg(family.pid, signal.SIGKILL)
+    print(f"os.killpg(): the pipe closed; communicate() returned in {killpg_seconds:.3f} s")
+    claim(
+        "kill() left the grandchild holding the pipe open; killing the group closed it",
+        pipe_open_after_kill and killpg_seconds < 0.4,
+        measured=f"open after kill(): {pipe_open_after_kill};"
+        f" closed {killpg_seconds:.3f} s after os.killpg()",
+        expected="open after kill(), then closed well within the 0.5 s it had waited",
     )
 
 # %%
@@ -132,6 +154,13 @@ with subprocess.Popen(sleeper) as doomed:
         print(f"killed, not yet waited for: pid {doomed.pid} is {before_wait}")
     status = doomed.wait(timeout=30)
 print(f"after wait(): status {status}; the pid is free for the OS to give to another")
+if sys.platform == "linux":
+    claim(
+        "Killed but not yet waited for, the child was a zombie",
+        before_wait == "a zombie",
+        measured=f"/proc said: {before_wait}",
+        expected="a zombie",
+    )
 
 # %%
 # Once a child is collected, its pid means nothing: the OS may give it to any new
@@ -152,9 +181,14 @@ def still_my_child(pid: int) -> bool:
 if hasattr(os, "waitid"):
     left = [pid for pid in started_pids if still_my_child(pid)]
     print(f"children started on this page: {len(started_pids)}; still mine: {left}")
+    claim(
+        "Once waited for, no child of this page was left, not even a zombie",
+        len(started_pids) == 4 and left == [],
+        measured=f"{len(started_pids)} started, {len(left)} still children of this process",
+        expected="4 started, none left",
+    )
 
 # %%
 # Take-away: put a timeout on every wait, and when it expires, ``terminate()``, give a
-# grace period, ``kill()`` (the group, if the child has children), and *wait*.  Above,
-# the obedient child ended with -15, the stubborn one with -9, the group kill closed the
-# pipe at once, and once waited for, no child was left, not even a zombie.
+# grace period, ``kill()`` (the group, if the child has children, in a ``finally``),
+# and *wait*: then no child is left, not even a zombie.

@@ -19,11 +19,13 @@ an attack, created in a temporary folder.
 # shell (``punctuation_chars`` makes it report ``;`` as a token of its own):
 
 import json
+import os
 import shlex
 import subprocess
 import tempfile
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
 folder = tempfile.TemporaryDirectory()
@@ -50,6 +52,13 @@ shell = subprocess.run(
     timeout=30,
 )
 print(shell.stdout, end="")
+if os.name == "posix":
+    claim(
+        "The shell ran the second command hidden in the input",
+        shell.stdout.splitlines() == ["hello", "second command ran"],
+        measured=f"it printed {shell.stdout.splitlines()}",
+        expected="'hello', then the second command's line",
+    )
 
 # %%
 # The fix: an argument list
@@ -68,6 +77,13 @@ arguments = json.loads(received.stdout)
 print(f"the child received {len(arguments)} argument(s):")
 for argument in arguments:
     print(f"  {Path(argument).name!r}, an existing file: {Path(argument).is_file()}")
+claim(
+    "The hostile name arrived whole, as one argument naming the file",
+    [Path(argument).name for argument in arguments] == [hostile_name]
+    and Path(arguments[0]).is_file(),
+    measured=f"{len(arguments)} argument(s), a file: {Path(arguments[0]).is_file()}",
+    expected="1 argument, the file",
+)
 
 # %%
 # If you truly need a shell (a pipeline written by hand, a glob), quote every piece
@@ -86,6 +102,13 @@ echoed = subprocess.run(
     timeout=30,
 )
 print(f"the quoted echo printed: {echoed.stdout.strip()!r}")
+if os.name == "posix":
+    claim(
+        "Quoted, the input was echoed as one word and ran nothing",
+        echoed.stdout.strip() == user_input,
+        measured=f"printed {echoed.stdout.strip()!r}",
+        expected="the input, unchanged",
+    )
 
 # %%
 # ``shlex.quote`` is for POSIX shells.  Windows has its own trap: a list passed to a
@@ -112,15 +135,22 @@ if shutil.which("ls"):
         )
         listings[" ".join(args)] = done.stdout.splitlines()
         print(f"{' '.join(args)}:", *listings[" ".join(args)], sep="\n  ")
+    claim(
+        "Without --, ls took the file -l for an option; with it, ls listed that file",
+        any(hostile_name in line for line in listings["ls -l"])
+        and listings["ls -- -l"] == ["-l"],
+        measured=f"ls -l: {len(listings['ls -l'])} lines, naming the other file;"
+        f" ls -- -l: {listings['ls -- -l']}",
+        expected="a long listing of the folder, then just '-l'",
+    )
 folder.cleanup()
 print(f"the temporary folder was removed: {not Path(folder.name).exists()}")
 
 # %%
-# Without ``--``, ``ls`` took the file name as its "long listing" option and listed the
-# whole folder, files it was never asked about; with it, ``ls`` listed the one file
-# named ``-l``.
+# Without ``--``, ``ls`` read the file name as its "long listing" option and listed the
+# whole folder, files it was never asked about.
 #
-# Take-away: pass arguments as a list, so that a file name stays one argument (above,
-# the hostile name arrived whole, and no shell ever saw it); put ``--`` before names
+# Take-away: pass arguments as a list, so that a file name stays one argument (no
+# shell ever sees it); put ``--`` before names
 # that come from outside; and quote with :func:`shlex.quote` when a shell is
 # unavoidable.

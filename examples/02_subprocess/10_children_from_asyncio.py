@@ -21,8 +21,10 @@ carry on.
 #    :pyobject: ticker
 
 import asyncio
+import sys
 import time
 
+from conc_examples.claims import claim
 from conc_examples.work.child_programs import command
 
 # name: (lines, seconds between lines, timeout)
@@ -77,6 +79,20 @@ outcomes = asyncio.run(main())
 elapsed = time.perf_counter() - started
 for name, status, count in outcomes:
     print(f"{name:<7} exit status {status:>3}, {count} of {JOBS[name][0]} lines read")
+ended = {name: (status, count) for name, status, count in outcomes}
+killed = -9 if sys.platform != "win32" else 1
+claim(
+    "The fast and medium children finished within their timeouts, every line read",
+    ended["fast"] == (0, 3) and ended["medium"] == (0, 4),
+    measured=f"fast {ended['fast']}, medium {ended['medium']} (status, lines)",
+    expected="(0, 3) and (0, 4)",
+)
+claim(
+    "The slow child was killed at its timeout, after the lines it had printed",
+    ended["slow"][0] == killed and ended["slow"][1] < 10,
+    measured=f"status {ended['slow'][0]}, {ended['slow'][1]} of 10 lines",
+    expected=f"status {killed}, fewer than 10 lines",
+)
 
 # %%
 # One after another, the children's sleeps alone (each cut at its timeout) would add
@@ -86,16 +102,18 @@ one_by_one = sum(
     min(lines * interval, timeout) for lines, interval, timeout in JOBS.values()
 )
 print(f"all three done in {elapsed:.2f} s; one by one would take over {one_by_one:.2f} s")
+claim(
+    "The three children together took less time than their sleeps one after another",
+    elapsed < one_by_one,
+    measured=f"{elapsed:.2f} s, against {one_by_one:.2f} s of sleeps",
+    expected=f"under {one_by_one:.2f} s",
+)
 
 # %%
-# The slow child was killed at its timeout (status -9 on POSIX) after the lines it
-# had managed to print; the others finished within theirs.  Waiting for them one
-# after another would have taken at least the sum of their sleeps; the event loop
-# waited for all three at once.  :func:`asyncio.create_subprocess_shell` is the
-# shell-string variant, with the same hazards as ``shell=True`` (see
-# :doc:`08_safe_arguments`).
+# The event loop waited for all three at once.
+# :func:`asyncio.create_subprocess_shell` is the shell-string variant, with the same
+# hazards as ``shell=True`` (see :doc:`08_safe_arguments`).
 #
 # Take-away: in asyncio, start children with :func:`asyncio.create_subprocess_exec`,
 # read their output as it arrives, bound each with :func:`asyncio.timeout`, and
-# always await the child after killing it.  Above, three children ran at once and the
-# one that overran its timeout was killed and collected.
+# always await the child after killing it.
