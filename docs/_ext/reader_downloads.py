@@ -9,8 +9,9 @@ how to use it:
   this needs no network; called directly, as ``pip wheel --no-build-isolation`` would
   call it, it takes 0.2 s instead of pip's 1.5);
 - per chapter, one zip: its scripts, its notebooks, the wheel and a requirements.txt;
-- on every example page, one note with the two commands that make the script run
-  (relative links, so the site works wherever it is hosted);
+- on every example page, one line under the title's promise (script, notebook, chapter
+  zip, how to run it) and, at the end, one note with the two commands that make the
+  script run (relative links, so the site works wherever it is hosted);
 - notebooks that run in a Jupyter kernel: a kernel already runs an event loop, so a
   top-level ``asyncio.run(main())`` becomes ``await main()`` there.
 
@@ -344,12 +345,18 @@ def build_downloads(app: Sphinx) -> None:
         build_chapter_zip(stage, gallery, chapter, wheel)
 
 
-# --- the note on each page -----------------------------------------------------------
+# --- the bar under the title, the note at the end ------------------------------------
 
+# sphinx-gallery's "Go to the end to download" note, which it puts before the title.
 _GALLERY_NOTE = re.compile(
-    r"(?P<indent>[ \t]+)\.\. note::\n\s+:class: sphx-glr-download-link-note\n\n"
-    r"(?:(?P=indent)[ \t]+.*\n)+"
+    r"^\.\. only:: html\n\n(?P<indent>[ \t]+)\.\. note::\n\s+:class:"
+    r" sphx-glr-download-link-note\n\n(?:(?P=indent)[ \t]+.*\n|\n)+",
+    re.M,
 )
+# The page's title (the script's docstring) and the paragraph under it: the promise.
+_TITLE_AND_PROMISE = re.compile(r"^(?P<title>.+)\n=+\n\n(?:[ \t]*\S.*\n)+", re.M)
+# sphinx-gallery's label before the download buttons at the end of the page.
+_END_LABEL = r"^\.\. _sphx_glr_download_{label}:\n\n"
 
 
 def _download_path(app: Sphinx, name: str) -> str:
@@ -357,7 +364,24 @@ def _download_path(app: Sphinx, name: str) -> str:
     return "/" + Path(os.path.relpath(stage_dir(app) / name, app.srcdir)).as_posix()
 
 
-def run_note(app: Sphinx, chapter: str, example: str, indent: str) -> str:
+def _label(chapter: str, example: str) -> str:
+    return f"chapters_{chapter}_{example}.py"
+
+
+def download_bar(app: Sphinx, chapter: str, example: str) -> str:
+    """One line under the promise: the script, the notebook, the zip, how to run."""
+    links = " · ".join(
+        [
+            f":download:`script <{example}.py>`",
+            f":download:`notebook <{example}.ipynb>`",
+            f":download:`chapter zip <{_download_path(app, chapter + '.zip')}>`",
+            f":ref:`how to run it <sphx_glr_download_{_label(chapter, example)}>`",
+        ]
+    )
+    return f"\n.. rst-class:: download-bar\n\n**Download:** {links}\n\n"
+
+
+def run_note(app: Sphinx, chapter: str, example: str) -> str:
     extras = page_extras(chapter, example)
     needs = ""
     if extras:
@@ -383,24 +407,44 @@ def run_note(app: Sphinx, chapter: str, example: str, indent: str) -> str:
         f"        python -m pip install {install_target(extras)}",
         f"        python {example}.py",
         "",
-        "    The notebook (at the end of the page) runs in Jupyter after the same"
-        " install. The whole chapter, with a requirements.txt:"
+        "    The notebook (below) runs in Jupyter after the same install. The whole"
+        " chapter, with a requirements.txt:"
         f" :download:`{chapter}.zip <{_download_path(app, chapter + '.zip')}>`.",
     ]
-    return "".join(f"{indent}{line}\n" if line else "\n" for line in lines) + "\n"
+    return "".join(f"{line}\n" if line else "\n" for line in lines) + "\n"
 
 
 def _add_run_note(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Replace sphinx-gallery's "Go to the end" note with the two commands."""
+    """The lesson first: a one-line download bar under the title's promise, and the
+    note with the two commands at the end, where sphinx-gallery's "Go to the end" note
+    pointed (its place before the title is left empty)."""
     parts = docname.split("/")
     if len(parts) != 3 or parts[0] != "chapters" or not parts[2][:1].isdigit():
         return
     chapter, example = parts[1], parts[2]
-    source[0], count = _GALLERY_NOTE.subn(
-        lambda m: run_note(app, chapter, example, m["indent"]), source[0], count=1
+    text, removed = _GALLERY_NOTE.subn("", source[0], count=1)
+    title = _TITLE_AND_PROMISE.search(text)
+    end = re.search(
+        _END_LABEL.format(label=re.escape(_label(chapter, example))), text, re.M
     )
-    if count != 1:
-        raise ExtensionError(f"{docname}: sphinx-gallery's download note not found")
+    if removed != 1 or title is None or end is None:
+        missing = [
+            what
+            for what, found in [
+                ("sphinx-gallery's download note", removed == 1),
+                ("a title and a paragraph under it", title is not None),
+                ("the download label at the end", end is not None),
+            ]
+            if not found
+        ]
+        raise ExtensionError(f"{docname}: not found: {', '.join(missing)}")
+    source[0] = (
+        text[: title.end()]
+        + download_bar(app, chapter, example)
+        + text[title.end() : end.end()]
+        + run_note(app, chapter, example)
+        + text[end.end() :]
+    )
 
 
 def _add_chapter_download(app: Sphinx, docname: str, source: list[str]) -> None:

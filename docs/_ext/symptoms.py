@@ -1,4 +1,4 @@
-"""The symptom index: every error message on it is printed by this build's Python.
+"""The symptom index, whose error messages this build's Python printed; and search.
 
 A page (``docs/symptoms.md``) lists what readers paste into a search box: an error
 message, a warning, a behaviour ("Ctrl-C does nothing").  Under each heading a
@@ -227,7 +227,26 @@ class SymptomDirective(SphinxDirective):
         return [index, target, box]
 
 
+# --- search: the lessons, not the bookkeeping ----------------------------------------
+
+
+def keep_timings_out_of_search(app: Sphinx, docname: str, source: list[str]) -> None:
+    """sphinx-gallery's "Computation times" pages: out of search, out of navigation.
+
+    They name every example, so a search for a topic listed them above the lesson.
+    ``:nosearch:`` leaves them out of the search index; ``:orphan:`` out of every
+    toctree (sphinx-gallery marks them so already).
+    """
+    if docname.rsplit("/", 1)[-1] != "sg_execution_times":
+        return
+    text = source[0].lstrip("\n")
+    if text.startswith(":orphan:\n"):
+        text = text.removeprefix(":orphan:\n")
+    source[0] = ":orphan:\n:nosearch:\n" + text
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("symptom", SymptomDirective)
     app.connect("source-read", run_page_snippets)
+    app.connect("source-read", keep_timings_out_of_search)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
