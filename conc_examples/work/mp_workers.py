@@ -85,13 +85,19 @@ def leave_a_daemon_behind(method: str) -> None:
     """Start a daemon child that would run forever, print its pid, and just return.
 
     Run as a program of its own: when its interpreter exits, :mod:`multiprocessing`
-    terminates its daemonic children, so the daemon goes with it.
+    terminates its daemonic children and joins them; then it runs the finalizers of
+    negative priority, so the last one prints the daemon's exit code.
     """
     daemon = multiprocessing.get_context(method).Process(
         target=run_until_stopped, name="background", daemon=True
     )
     daemon.start()
     print(daemon.pid, daemon.is_alive(), flush=True)
+    multiprocessing.util.Finalize(None, _print_exitcode, args=(daemon,), exitpriority=-1)
+
+
+def _print_exitcode(process: Any) -> None:
+    print(process.exitcode, flush=True)
 
 
 def write_lines_in_pieces(

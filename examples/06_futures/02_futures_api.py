@@ -30,6 +30,7 @@ from concurrent.futures import (
     wait,
 )
 
+from conc_examples.claims import claim
 from conc_examples.measure.machine import start_method
 from conc_examples.work.mp_workers import reciprocal, sleep_and_return
 from conc_examples.work.workloads import whoami
@@ -43,10 +44,15 @@ if __name__ == "__main__":
         order = [future.result() for future in as_completed(futures, timeout=30)]
         print(f"submitted {delays}, completed {order}")
         print(f"finished:       {first_submitted}")
+    claim(
+        "as_completed gave the futures back shortest first",
+        order == sorted(delays),
+        measured=f"submitted {delays}, completed {order}",
+    )
 
 # %%
 # A future says its state (``pending``, ``running``, ``finished``) and, once finished,
-# what it returned; ``as_completed`` gave them back shortest first.
+# what it returned.
 #
 # ``wait(FIRST_COMPLETED)``
 # -------------------------
@@ -66,6 +72,11 @@ if __name__ == "__main__":
         print(f"after {waited:.2f} s: done {first}, {still_waiting} not done")
         done, not_done = wait(futures, timeout=30)  # the default: ALL_COMPLETED
         print(f"then, all completed: {len(done)} done, {len(not_done)} not done")
+    claim(
+        "wait(FIRST_COMPLETED) returned with the short task done and the two long pending",
+        first == [0.05] and still_waiting == 2,
+        measured=f"after {waited:.2f} s: done {first}, {still_waiting} not done",
+    )
 
 # %%
 # Cancelling and timeouts
@@ -80,7 +91,9 @@ if __name__ == "__main__":
     with ThreadPoolExecutor(max_workers=1) as pool:
         running = pool.submit(sleep_and_return, 0.3)
         queued = pool.submit(sleep_and_return, 0.3)
-        time.sleep(0.05)  # let the worker pick up the first task
+        picked = time.monotonic()
+        while not running.running() and time.monotonic() - picked < 30:
+            time.sleep(0.01)  # let the worker pick up the first task
         cancelled_running = running.cancel()
         cancelled_queued = queued.cancel()
         print(f"cancel the running task: {cancelled_running}")
@@ -92,6 +105,16 @@ if __name__ == "__main__":
             timed_out = True
             print(f"result(timeout=0.05): TimeoutError while {running}")
         print(f"result(timeout=30):   {running.result(timeout=30)}")
+    claim(
+        "The queued task was cancelled; the running one could not be",
+        cancelled_queued and not cancelled_running,
+        measured=f"cancel() gave {cancelled_queued} queued, {cancelled_running} running",
+    )
+    claim(
+        "A late result raised TimeoutError, and the task ran on to its result",
+        timed_out and running.done() and not running.cancelled(),
+        measured=f"TimeoutError: {timed_out}; then {running}",
+    )
 
 # %%
 # Exceptions come back through the future
@@ -105,9 +128,10 @@ if __name__ == "__main__":
 
 if __name__ == "__main__":
     # A process pool runs a thread in this process to feed its workers, and a worker
-    # forked from a process that runs threads can deadlock (Python 3.12+ warns).  This
-    # pool may start workers while its thread runs, so where ``fork`` is the default, a
-    # ``forkserver`` context forks them from a clean server instead.
+    # forked while other threads are alive can deadlock (Python 3.12+ warns with a
+    # DeprecationWarning, shown with -X dev).  This pool may start workers while its
+    # thread runs, so where ``fork`` is the default, a ``forkserver`` context forks them
+    # from a clean server instead.
     context = multiprocessing.get_context(
         "forkserver" if start_method() == "fork" else None
     )
@@ -127,6 +151,11 @@ if __name__ == "__main__":
             print(
                 f"result() raised it again; the worker's traceback attached: {has_remote}"
             )
+    claim(
+        "The worker's ZeroDivisionError came back through the future, with its traceback",
+        error_name == "ZeroDivisionError" and has_remote,
+        measured=f"exception() gave {error_name}; traceback attached: {has_remote}",
+    )
 
 # %%
 # ``max_tasks_per_child``: recycle worker processes
@@ -146,9 +175,13 @@ if __name__ == "__main__":
         pids = [pool.submit(whoami).result(timeout=60)["pid"] for _ in range(6)]
     print(f"six tasks, two per worker, ran in pids {pids}")
     print(f"{len(set(pids))} different worker processes")
+    claim(
+        "One worker, replaced every two tasks, ran the six tasks in three processes",
+        len(set(pids)) == 3 and pids[::2] == pids[1::2],
+        measured=f"{len(set(pids))} different pids, in pairs: {pids[::2] == pids[1::2]}",
+    )
 
 # %%
-# One worker at a time, replaced every two tasks: three processes for six tasks.
 # Each replacement costs a process start, so recycle only when a worker needs it.
 #
 # Take-away: a future is a handle on work in progress: collect results as they

@@ -25,14 +25,16 @@ work.  You will break a pool on purpose, then recover without losing or repeatin
 #
 # First a pool with one worker, whose only task kills it.  The pools get a
 # ``forkserver`` context where the default is ``fork``: each pool runs a thread in
-# this process to feed its workers, and a process that runs threads must not fork.
+# this process to feed its workers, and a process with threads alive must not fork.
 
 import multiprocessing
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.measure.machine import start_method
 from conc_examples.work.mp_workers import process_item
 
@@ -56,14 +58,29 @@ if __name__ == "__main__":
         except BrokenProcessPool:
             refused = True
             print("submitting more work: BrokenProcessPool, the pool takes no more")
+    claim(
+        "The task whose worker was killed failed with BrokenProcessPool",
+        isinstance(error, BrokenProcessPool),
+        measured=f"its future held {type(error).__name__}",
+    )
+    claim(
+        "The broken pool refused any further submit",
+        refused,
+        measured=f"submit raised BrokenProcessPool: {refused}",
+    )
 
 # %%
-# The task's future holds a :class:`~concurrent.futures.process.BrokenProcessPool`
-# instead of a result, and the pool refuses any further ``submit``.
-#
 # Now twenty items on a pool of two workers, where item 7 crashes its worker with
 # ``os._exit``; the function below runs them on a fresh pool and sorts the futures
 # into results and failures.
+#
+# A worker can also hang instead of dying.  Then the ``timeout`` of ``as_completed``
+# raises :exc:`TimeoutError`, but a ``with`` block would call ``shutdown(wait=True)``
+# on the way out, and wait for the hung worker for ever.  So this pool is shut down by
+# hand: after an error without waiting, and with the queued work cancelled.  The hung
+# worker itself ends only when it is killed: ``kill_workers()`` does it, from Python
+# 3.14; before 3.14, the program cannot exit while the worker hangs, so something
+# outside it must end the worker.
 
 
 def run_attempt(
@@ -74,7 +91,8 @@ def run_attempt(
 ) -> tuple[dict, list[int]]:
     """Run ``items`` on a fresh pool; return {item: result} and the items that failed."""
     results, failed = {}, []
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+    try:
         futures = {pool.submit(process_item, i, attempt, DOOMED, ledger): i for i in items}
         for future in as_completed(futures, timeout=60):
             item = futures[future]
@@ -82,6 +100,12 @@ def run_attempt(
                 results[item] = future.result()
             except BrokenProcessPool:
                 failed.append(item)
+    except BaseException:  # a timeout, or Ctrl-C: do not wait for a hung worker
+        if sys.version_info >= (3, 14):
+            pool.kill_workers()  # new in Python 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()  # every future is done: nothing left to wait for
     return results, sorted(failed)
 
 
@@ -91,9 +115,21 @@ if __name__ == "__main__":
 
 # %%
 # Not only the item whose worker died failed: everything still pending or running
-# when the pool broke failed with it.  A broken pool cannot be repaired, but it was
-# shut down cleanly by its ``with`` block, and a new pool can take the failed items.
-#
+# when the pool broke failed with it, and every other item returned its result.  A
+# broken pool cannot be repaired, but it was shut down cleanly, and a new pool can
+# take the failed items.
+
+if __name__ == "__main__":
+    each_item_once = sorted([*done, *failed]) == ITEMS
+    claim(
+        "The crash failed the doomed item and the items pending with it",
+        each_item_once and set(DOOMED) <= set(failed) and len(failed) > len(DOOMED),
+        measured=f"{len(failed)} failed, {len(done)} returned;"
+        f" each item in exactly one of them: {each_item_once}",
+        expected="item 7 and others failed; none lost, none in both",
+    )
+
+# %%
 # Recovery: a new pool, each failed item retried once
 # ---------------------------------------------------
 # The second attempt runs only the failed items (the doomed ones die on the first
@@ -115,23 +151,32 @@ if __name__ == "__main__":
     print(f"retried items already done before the break (from the ledger): {recovered}")
     done_once = sum(1 for i in ITEMS if times_done.get(i) == 1)
     correct = sum(1 for i in ITEMS if done.get(i) == i * i)
-    print(f"{len(ITEMS)} items: {correct} with the right result,")
-    print(f"{done_once} done exactly once, {sum(times_done.values())} ledger lines in all")
     ledger_folder.cleanup()
+    claim(
+        "The retry on a new pool finished every failed item",
+        not still_failed and sorted(retried) == failed,
+        measured=f"{len(retried)} of {len(failed)} done, {len(still_failed)} failed again",
+    )
+    lines = sum(times_done.values())
+    claim(
+        "Every item was done exactly once, with the right result",
+        correct == done_once == lines == len(ITEMS),
+        measured=f"{correct} right, {done_once} done once, {lines} ledger lines",
+        expected=f"all {len(ITEMS)}, one per item",
+    )
 
 # %%
-# Every item was done exactly once: no failed item was lost (it was retried), and no
-# finished item was redone (only failed ones were retried, and each looked itself up
-# in the ledger first).  The list printed above names the retried items that had in
-# fact finished before the break: often none, but a pool that breaks cannot say which
-# tasks in flight had finished, so work with side effects needs such a check before
-# it is retried.
+# No failed item was lost (it was retried), and no finished item was redone (only
+# failed ones were retried, and each looked itself up in the ledger first).  The list
+# printed above names the retried items that had in fact finished before the break:
+# often none, but a pool that breaks cannot say which tasks in flight had finished, so
+# work with side effects needs such a check before it is retried.
 #
 # The other emergency is the user pressing Ctrl-C.  A real Ctrl-C sends SIGINT to every
 # process in the terminal's foreground group, the pool's workers too, so a shutdown
 # that works has to plan for both sides: see it done with a real signal in
 # :ref:`sphx_glr_chapters_11_when_things_go_wrong_02_ctrl_c_stops_a_pool.py`.
 #
-# Take-away: a dead worker breaks the whole pool and fails every task in flight (attempt
-# 1 above failed every item it printed); recover with a new pool that retries
-# only the failed items, and make each retry safe to repeat.
+# Take-away: a dead worker breaks the whole pool and fails every task in flight;
+# recover with a new pool that retries only the failed items, and make each retry safe
+# to repeat.
