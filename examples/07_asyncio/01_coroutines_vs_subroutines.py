@@ -42,7 +42,12 @@ steps: list[str] = []
 
 
 class Pause:
-    """An awaitable that suspends the coroutine awaiting it once, then lets it go on."""
+    """Suspend the coroutine awaiting it once, when you drive it by hand (below).
+
+    Under asyncio it fails: a task accepts only a future (or a bare ``yield``, what
+    ``asyncio.sleep(0)`` does), and anything else ends it with RuntimeError "Task got
+    bad yield".
+    """
 
     def __await__(self):
         yield "paused"
@@ -81,6 +86,15 @@ while True:
     print(f"suspended after step {resumes}: {steps[-1]!r}; the caller runs now")
 print(f"returned {result} after {resumes} suspensions")
 
+from conc_examples.claims import claim
+
+claim(
+    "The coroutine resumed where it paused each time, with its running total intact",
+    (resumes, result) == (3, 6) and steps[-1] == "added 3, total so far 6",
+    measured=f"{resumes} suspensions, returned {result}; last step {steps[-1]!r}",
+    expected="3 suspensions, 1 + 2 + 3 = 6",
+)
+
 # %%
 # A chain of coroutines on the event loop
 # ---------------------------------------
@@ -111,6 +125,12 @@ start = time.perf_counter()
 asyncio.run(two_sums())
 two_sums_seconds = time.perf_counter() - start
 print(f"two sums with a {SERVER_DELAY} s wait each took {two_sums_seconds:.2f} s")
+claim(
+    "The two gathered chains waited at the same time",
+    two_sums_seconds < 1.5 * SERVER_DELAY,
+    measured=f"{two_sums_seconds:.2f} s for two waits of {SERVER_DELAY} s",
+    expected=f"about one wait (under {1.5 * SERVER_DELAY:.2f} s), not two",
+)
 
 # %%
 # The forgotten ``await``
@@ -135,6 +155,13 @@ with warnings.catch_warnings(record=True) as caught:
 never_awaited = [str(w.message) for w in caught if "never awaited" in str(w.message)]
 for message in never_awaited:
     print(f"RuntimeWarning: {message.splitlines()[0]}")
+first_lines = [message.splitlines()[0] for message in never_awaited]
+claim(
+    "Nothing failed where the await was missing: Python only warned, afterwards",
+    first_lines == ["coroutine 'add' was never awaited"],
+    measured=f"warnings: {first_lines}",
+    expected="one RuntimeWarning naming add",
+)
 
 # %%
 # No "add(5, 6) asks the server" line appeared above: the body of ``add`` never ran.
@@ -160,6 +187,12 @@ with warnings.catch_warnings(record=True) as caught:
 debug_warning = next(str(w.message) for w in caught if "never awaited" in str(w.message))
 created_in = re.findall(r"line \d+, in (\w+)", debug_warning)[-1]
 print(f"debug mode: the forgotten coroutine was created in {created_in}()")
+claim(
+    "Debug mode named the function where the forgotten coroutine was created",
+    created_in == "forgetful",
+    measured=f"created in {created_in}()",
+    expected="forgetful()",
+)
 
 # %%
 # Take-away: a coroutine is a function that can pause at ``await`` and resume with its
