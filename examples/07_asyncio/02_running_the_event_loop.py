@@ -50,10 +50,10 @@ print(second_call)
 #     loop.close()
 #
 # Outside a running loop, :func:`asyncio.get_event_loop` used to create a loop on
-# the fly.  That implicit creation is deprecated: from Python 3.12 it emits a
-# :exc:`DeprecationWarning`, and Python 3.14 raises :exc:`RuntimeError` instead.  A
-# fresh interpreter runs the old snippet below, the way the old tutorial's reader
-# did; we print what it wrote to stdout and stderr.
+# the fly.  Python 3.12 and 3.13 still do, with a :exc:`DeprecationWarning`; from
+# Python 3.14 it raises :exc:`RuntimeError` ("There is no current event loop"), and
+# the old snippet dies on its first line.  A fresh interpreter runs the snippet below,
+# the way the old tutorial's reader did; we print what it wrote to stdout and stderr.
 
 LEGACY = textwrap.dedent("""
     import asyncio
@@ -76,6 +76,30 @@ version = f"{sys.version_info.major}.{sys.version_info.minor}"
 print(f"Python {version}: exit status {legacy.returncode}")
 print("stdout:", legacy.stdout.strip() or "<nothing>")
 print("stderr:", textwrap.indent(legacy.stderr.strip(), "  ").strip() or "<nothing>")
+
+from conc_examples.claims import claim
+
+if sys.version_info >= (3, 14):
+    expected = "it fails with RuntimeError"
+elif sys.version_info >= (3, 12):
+    expected = "it runs, with a DeprecationWarning"
+else:
+    expected = "it runs, without a warning"
+seen = (
+    "it fails with RuntimeError"
+    if legacy.returncode != 0 and "RuntimeError" in legacy.stderr
+    else "it runs, with a DeprecationWarning"
+    if legacy.returncode == 0 and "DeprecationWarning" in legacy.stderr
+    else "it runs, without a warning"
+    if legacy.returncode == 0 and not legacy.stderr.strip()
+    else f"exit status {legacy.returncode}, stderr {legacy.stderr.strip()[-200:]!r}"
+)
+claim(
+    "The legacy pattern did what this Python's asyncio documents",
+    seen == expected,
+    measured=f"Python {version}: {seen}",
+    expected=expected,
+)
 
 # %%
 # In this process the question has another answer.  :func:`asyncio.run` sets the
@@ -104,6 +128,13 @@ with asyncio.Runner() as runner:
     second = runner.run(greet("runner call 2"))
 print(first)
 print(second)
+claim(
+    "Each asyncio.run made a loop of its own, and the Runner's two calls shared one",
+    [first_call[-1], second_call[-1]] == ["1", "2"] and first[-1] == second[-1] == "3",
+    measured=f"asyncio.run: loops {first_call[-1]} and {second_call[-1]};"
+    f" Runner: loops {first[-1]} and {second[-1]}",
+    expected="loops 1 and 2, then 3 and 3",
+)
 
 # %%
 # "cannot be called from a running event loop"
@@ -114,11 +145,15 @@ print(second)
 # because otherwise it would be a coroutine that was never awaited.
 
 
+refusals: list[str] = []
+
+
 async def already_in_a_loop() -> str:
     refused = greet("nested call")
     try:
         asyncio.run(refused)
     except RuntimeError as error:
+        refusals.append(str(error))
         print(f"RuntimeError: {error}")
     finally:
         refused.close()
@@ -127,6 +162,13 @@ async def already_in_a_loop() -> str:
 
 answer = asyncio.run(already_in_a_loop())
 print(answer)
+claim(
+    "Inside a running loop, asyncio.run refused, and an await did the job",
+    refusals == ["asyncio.run() cannot be called from a running event loop"]
+    and answer.startswith("hello an await instead"),
+    measured=f"refused with {refusals}; then {answer!r}",
+    expected="one RuntimeError, then the awaited greeting",
+)
 
 # %%
 # The fix is the one in the last line: inside a loop, ``await`` the coroutine (or
