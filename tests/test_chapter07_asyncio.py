@@ -63,22 +63,18 @@ def test_a_task_runs_while_its_maker_waits_and_is_kept_alive() -> None:
 
 
 def test_gather_leaves_siblings_running_and_a_task_group_cancels_them() -> None:
-    values = example("07_asyncio/05_when_a_task_fails.py").values
-    assert values["sibling_left_running"] is True
-    assert [type(r).__name__ for r in values["results"]] == ["str", "ValueError"]
-    assert sorted(values["cancelled"]) == ["sibling 1", "sibling 2"]
-    # Cancelled at the failure (0.05 s), instead of waiting 0.3 s for the siblings.
-    assert values["taskgroup_seconds"] < 0.25
+    run = example("07_asyncio/05_when_a_task_fails.py")
+    # gather's first error, its return_exceptions, the TaskGroup's cancellations.
+    assert len(run.claims) == 3
+    check_claims(run)
 
 
 def test_cancel_cleans_up_and_timeouts_give_up() -> None:
-    values = example("07_asyncio/06_cancellation_and_timeouts.py").values
-    assert values["connection_log"] == ["connection opened", "connection closed in finally"]
-    gave_up_after = values["gave_up_after"]
-    assert set(gave_up_after) == {"asyncio.timeout", "asyncio.wait_for"}
-    for seconds in gave_up_after.values():
-        assert 0.09 < seconds < 1.0  # gave up on a 10 s wait after 0.1 s
-    assert values["payment_result"] == "payment done"
+    run = example("07_asyncio/06_cancellation_and_timeouts.py")
+    # finally ran on cancel, both timeouts gave up, the shielded work completed.
+    assert len(run.claims) == 3
+    check_claims(run)
+    assert set(run.values["gave_up_after"]) == {"asyncio.timeout", "asyncio.wait_for"}
 
 
 def test_coordination_primitives() -> None:

@@ -47,6 +47,15 @@ async def gather_raises_first_error() -> bool:
 
 sibling_left_running = asyncio.run(gather_raises_first_error())
 
+from conc_examples.claims import claim
+
+claim(
+    "gather raised the first error and left the slow sibling running",
+    sibling_left_running,
+    measured=f"the slow one still running after the error: {sibling_left_running}",
+    expected="True",
+)
+
 # %%
 # With ``return_exceptions=True``, ``gather`` waits for everything and hands you each
 # exception as a result, in its place.  Nothing is raised: you must look.
@@ -58,6 +67,12 @@ async def gather_returns_exceptions() -> list[object]:
 
 results = asyncio.run(gather_returns_exceptions())
 print(f"  return_exceptions=True: {results!r}")
+claim(
+    "With return_exceptions, gather handed the error back in its place",
+    [type(result).__name__ for result in results] == ["str", "ValueError"],
+    measured=f"results: {[type(result).__name__ for result in results]}",
+    expected="['str', 'ValueError']",
+)
 
 # %%
 # ``TaskGroup``: one fails, the rest are cancelled
@@ -94,8 +109,14 @@ async def task_group() -> float:
 taskgroup_seconds = asyncio.run(task_group())
 print(f"  cancelled: {cancelled}")
 print(f"  the group ended after {taskgroup_seconds:.2f} s, not {3 * STEP:.1f} s")
+claim(
+    "The TaskGroup cancelled both siblings and ended at the failure, not after them",
+    sorted(cancelled) == ["sibling 1", "sibling 2"] and taskgroup_seconds < 2.5 * STEP,
+    measured=f"cancelled {sorted(cancelled)}; ended after {taskgroup_seconds:.2f} s",
+    expected=f"both cancelled, under {2.5 * STEP:.2f} s (the siblings take {3 * STEP:.1f})",
+)
 
 # %%
-# Take-away: prefer :class:`asyncio.TaskGroup` to a bare ``gather``.  Above, a
-# failure cancelled both siblings and the group ended after about 0.05 s, while
-# ``gather`` left the slow task running after its error.
+# Take-away: prefer :class:`asyncio.TaskGroup` to a bare ``gather``: a failure
+# cancels the siblings and ends the group at once, while ``gather`` leaves them
+# running after its error.

@@ -43,6 +43,15 @@ async def cancel_a_task() -> None:
 asyncio.run(cancel_a_task())
 print(f"  {connection_log}")
 
+from conc_examples.claims import claim
+
+claim(
+    "The cancelled task still closed its connection in finally",
+    connection_log == ["connection opened", "connection closed in finally"],
+    measured=f"log: {connection_log}",
+    expected="opened, then closed in finally",
+)
+
 # %%
 # Timeouts: ``asyncio.timeout`` (3.11) and ``wait_for``
 # -----------------------------------------------------
@@ -75,6 +84,13 @@ async def timeouts() -> dict[str, float]:
 gave_up_after = asyncio.run(timeouts())
 for how, seconds in gave_up_after.items():
     print(f"  {how}({STEP} s) gave up after {seconds:.2f} s")
+claim(
+    "Both timeouts gave up on the long wait soon after their time was up",
+    len(gave_up_after) == 2
+    and all(0.9 * STEP < s < 10 * STEP for s in gave_up_after.values()),
+    measured=", ".join(f"{how} {s:.2f} s" for how, s in gave_up_after.items()),
+    expected=f"each about {STEP} s and under {10 * STEP:.0f} s, not the 10 s wait",
+)
 
 # %%
 # ``shield``: give up waiting, not the work
@@ -97,8 +113,14 @@ async def shielded() -> str:
 
 payment_result = asyncio.run(shielded())
 print(f"  and it completes: {payment_result!r}")
+claim(
+    "The shielded payment completed although its waiter timed out",
+    payment_result == "payment done",
+    measured=f"the payment task returned {payment_result!r}",
+    expected="'payment done'",
+)
 
 # %%
 # Take-away: cancellation arrives at an ``await``, so release resources in
-# ``finally`` (the log above closed the connection); bound every wait with
-# :func:`asyncio.timeout`, which gave up on a 10 s wait after about 0.1 s.
+# ``finally``; bound every wait with :func:`asyncio.timeout`; and shield only the work
+# that must finish, and await it.
