@@ -22,6 +22,8 @@ import statistics
 import time
 import timeit
 
+from conc_examples.claims import claim
+
 SIZE = 1_000
 LOOPS = 200
 setup = f"import random; random.seed(1); data = [random.random() for _ in range({SIZE})]"
@@ -56,6 +58,12 @@ build = f"import random; data = [random.random() for _ in range({SIZE})]"
 with_build = best_per_loop(build + "; sorted(data)")
 print(f"sort only (build in setup): {sort_only * 1e6:7.1f} µs")
 print(f"build + sort, both in stmt: {with_build * 1e6:7.1f} µs")
+claim(
+    "Moving the list's construction into stmt more than doubled the answer",
+    with_build > 2.5 * sort_only,
+    measured=f"{with_build / sort_only:.1f}x the sort alone",
+    expected="over 2.5x",
+)
 
 # %%
 # ``globals``: where the names come from
@@ -82,12 +90,18 @@ from_module = best_per_loop("sorted(numbers)", globals=globals())
 explicit = best_per_loop("sorted(numbers)", globals={"numbers": numbers})
 print(f"globals=globals():             {from_module * 1e6:6.1f} µs per loop")
 print(f"globals={{'numbers': numbers}}: {explicit * 1e6:6.1f} µs per loop")
-print(f"random data sorts {sort_only / from_module:.1f}x slower than descending numbers")
 
 # %%
-# ``numbers`` counts down, and descending input sorts several times faster than the
-# random ``data`` above: ``sorted`` finds one long run and reverses it.  A benchmark
-# measures *its* data, so choose data like the real one.
+# ``numbers`` counts down, and ``sorted`` finds one long run in it and reverses it;
+# random ``data`` has no runs to find.  A benchmark measures *its* data, so choose data
+# like the real one.
+
+claim(
+    "Descending numbers sorted much faster than random data of the same size",
+    sort_only > 1.5 * from_module,
+    measured=f"random {sort_only * 1e6:.1f} µs, descending {from_module * 1e6:.1f} µs",
+    expected="random over 1.5 times slower",
+)
 #
 # A callable instead of a string
 # ------------------------------
@@ -103,6 +117,12 @@ def sort_numbers() -> list[int]:
 as_callable = best_per_loop(sort_numbers)
 print(f"callable: {as_callable * 1e6:6.1f} µs per loop")
 print(f"string:   {from_module * 1e6:6.1f} µs per loop (from above)")
+claim(
+    "The callable and the string timed the same sort, within the noise",
+    0.2 < as_callable / from_module < 5,
+    measured=f"callable {as_callable / from_module:.2f}x the string's time",
+    expected="0.2x to 5x (one call per loop is small beside a sort)",
+)
 
 # %%
 # ``repeat``: several totals, not one
@@ -136,6 +156,12 @@ wall = timeit.timeit(nap, setup="import time", number=5)
 cpu = timeit.timeit(nap, setup="import time", number=5, timer=time.process_time)
 print(f"5 naps of 10 ms, timer=perf_counter: {wall * 1e3:5.1f} ms")
 print(f"5 naps of 10 ms, timer=process_time: {cpu * 1e3:5.1f} ms")
+claim(
+    "The wall clock counted the naps; process_time almost did not",
+    wall >= 0.05 and cpu < 0.02,
+    measured=f"perf_counter {wall * 1e3:.1f} ms, process_time {cpu * 1e3:.1f} ms",
+    expected="at least the 50 ms of naps; under 20 ms",
+)
 
 # %%
 # The garbage collector is off while timeit times
@@ -154,6 +180,11 @@ timeit.timeit(
 )
 print(f"gc enabled here: {gc.isenabled()}; inside the timed loop: {gc_during[0]}")
 print(f"inside, with setup='gc.enable()': {gc_with_setup[0]}")
+claim(
+    "The collector was off inside the timed loop, unless setup switched it on",
+    gc_during == [False] and gc_with_setup == [True],
+    measured=f"inside: {gc_during[0]}; with setup='gc.enable()': {gc_with_setup[0]}",
+)
 
 # %%
 # That makes the numbers steadier, and flatters code that makes many objects: in a real
@@ -163,6 +194,5 @@ print(f"inside, with setup='gc.enable()': {gc_with_setup[0]}")
 # %%
 # Take-away: put the work you measure in ``stmt`` and everything else in ``setup``;
 # give the snippet its names with ``globals`` (or pass a function); repeat and report
-# the minimum and the median; remember that the collector was off.  Above, moving the
-# list's construction from ``setup`` into ``stmt`` changed the answer several times
-# over, and the clock decided whether a sleep counts at all.
+# the minimum and the median; remember that the collector was off.  Above, where the
+# list was built and which clock read the naps changed the answer (the claims above).
