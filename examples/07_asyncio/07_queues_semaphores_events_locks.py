@@ -3,11 +3,10 @@ Coordinating tasks: queues, semaphores, events and locks
 ========================================================
 
 Tasks on one :term:`event loop` never run at the same instant, yet they still need
-coordinating: handing work from one to another, limiting how many hit a server at
-once, waiting for a signal, and protecting a read-modify-write that spans an
-``await``.  :mod:`asyncio` has its own :class:`~asyncio.Queue`,
-:class:`~asyncio.Semaphore`, :class:`~asyncio.Event` and :class:`~asyncio.Lock` for
-this.  They look like their :mod:`threading` namesakes but are awaited, so a task
+coordinating: handing work on, limiting how many hit a server, waiting for a signal,
+and protecting a read-modify-write that spans an ``await``.  :mod:`asyncio` has its
+own :class:`~asyncio.Queue`, :class:`~asyncio.Semaphore`, :class:`~asyncio.Event` and
+:class:`~asyncio.Lock`: like their :mod:`threading` namesakes, but awaited, so a task
 that waits on one lets the others run.
 """
 
@@ -23,9 +22,7 @@ import asyncio
 import time
 from contextlib import nullcontext
 
-WORKERS = 3
-JOBS = 12
-JOB_SECONDS = 0.05
+WORKERS, JOBS, JOB_SECONDS = 3, 12, 0.05
 
 
 async def producer(queue: asyncio.Queue[int]) -> None:
@@ -64,8 +61,17 @@ done_by = asyncio.run(producer_and_workers())
 queue_seconds = time.perf_counter() - start
 for name, jobs in sorted(done_by.items()):
     print(f"{name} did jobs {jobs}")
-print(f"{JOBS} jobs of {JOB_SECONDS} s took {queue_seconds:.2f} s with {WORKERS} workers;")
-print(f"one worker alone would need {JOBS * JOB_SECONDS:.2f} s")
+print(f"{JOBS} jobs of {JOB_SECONDS} s took {queue_seconds:.2f} s with {WORKERS} workers")
+
+from conc_examples.claims import claim
+
+done = sorted(job for jobs in done_by.values() for job in jobs)
+claim(
+    "Every job was done once, and the workers' waits overlapped",
+    done == list(range(JOBS)) and queue_seconds < 0.75 * JOBS * JOB_SECONDS,
+    measured=f"{len(done)} jobs by {len(done_by)} workers in {queue_seconds:.2f} s",
+    expected=f"{JOBS} jobs once each, under 3/4 of one worker's {JOBS * JOB_SECONDS:.2f} s",
+)
 
 # %%
 # ``maxsize`` bounds the queue: when it is full, ``put`` waits, so a fast producer
@@ -78,16 +84,14 @@ print(f"one worker alone would need {JOBS * JOB_SECONDS:.2f} s")
 # and waits while none is left.  Each request counts how many are in flight, and we
 # keep the peak.
 
-REQUESTS = 20
-BOUND = 4
+REQUESTS, BOUND = 20, 4
 
 
 class InFlight:
     """Count requests in progress and remember the most there ever were."""
 
     def __init__(self) -> None:
-        self.now = 0
-        self.peak = 0
+        self.now = self.peak = 0
 
     def __enter__(self) -> None:
         self.now += 1
@@ -115,6 +119,12 @@ unbounded = asyncio.run(peak_in_flight(None))
 bounded = asyncio.run(peak_in_flight(asyncio.Semaphore(BOUND)))
 print(f"{REQUESTS} requests without a semaphore: at most {unbounded} in flight")
 print(f"{REQUESTS} requests with Semaphore({BOUND}):   at most {bounded} in flight")
+claim(
+    "The semaphore capped the requests in flight at its bound",
+    (unbounded, bounded) == (REQUESTS, BOUND),
+    measured=f"at most {unbounded} without, {bounded} with Semaphore({BOUND})",
+    expected=f"{REQUESTS} without, {BOUND} with",
+)
 
 # %%
 # An event: wait for a signal
@@ -129,20 +139,26 @@ async def runner(name: str, gun: asyncio.Event, started: list[str]) -> None:
     started.append(name)
 
 
-async def race() -> list[str]:
+async def race() -> tuple[list[str], list[str]]:
     gun = asyncio.Event()
     started: list[str] = []
     async with asyncio.TaskGroup() as group:
         for name in ["ann", "ben", "cat"]:
             group.create_task(runner(name, gun, started))
         await asyncio.sleep(JOB_SECONDS)
-        print(f"before the gun: started = {started}")
+        before_the_gun = list(started)
         gun.set()
-    return started
+    return before_the_gun, started
 
 
-started = asyncio.run(race())
-print(f"after the gun:  started = {started}")
+before_the_gun, started = asyncio.run(race())
+print(f"before the gun: started = {before_the_gun}\nafter the gun:  started = {started}")
+claim(
+    "No runner started before the gun, and one set() released them all",
+    before_the_gun == [] and started == ["ann", "ben", "cat"],
+    measured=f"{before_the_gun} before, {started} after",
+    expected="none before, all three after",
+)
 
 # %%
 # A lock: a race on one thread
@@ -153,8 +169,7 @@ print(f"after the gun:  started = {started}")
 # and one deposit is lost.  An :class:`asyncio.Lock` around the three steps makes
 # them one.
 
-DEPOSITORS = 10
-DEPOSITS = 20
+DEPOSITORS, DEPOSITS = 10, 20
 
 
 class Account:
@@ -184,9 +199,14 @@ with_lock = asyncio.run(final_balance(asyncio.Lock()))
 print(f"expected balance {expected}")
 print(f"without a lock:  {without_lock} ({expected - without_lock} deposits lost)")
 print(f"with a lock:     {with_lock} ({expected - with_lock} deposits lost)")
+claim(
+    "Without a lock deposits were lost on one thread; with it none",
+    without_lock < expected == with_lock,
+    measured=f"{expected - without_lock} lost without, {expected - with_lock} with",
+    expected="some lost without, none with",
+)
 
 # %%
-# Take-away: a queue hands work to a fixed set of workers, a semaphore capped the
-# requests in flight at its bound (the unbounded run had all of them at once), an
-# event released every waiter at once, and without a lock a read-modify-write across
-# an ``await`` lost deposits even on one thread.
+# Take-away: a queue hands work to a fixed set of workers, a semaphore caps what is in
+# flight, an event releases every waiter at once, and a read-modify-write across an
+# ``await`` needs a lock even on one thread.
