@@ -20,6 +20,9 @@ def test_clocks_chart_draws_a_bar_per_block_and_clock_and_the_ideal() -> None:
         assert len(axes.patches) == 4  # 2 blocks x 2 clocks
         assert [t.get_text() for t in axes.get_xticklabels()] == ["sleep", "compute"]
         assert any(line.get_ydata()[0] == pytest.approx(100) for line in axes.lines)
+        # The bars are medians, and the axis says so (one estimator, named once).
+        assert axes.patches[0].get_height() == pytest.approx(110)
+        assert "median of 3 runs" in axes.get_ylabel()
     finally:
         plt.close(figure)
 

@@ -1,7 +1,7 @@
 """The two charts of the benchmarking chapter: clocks side by side, and a spread of runs.
 
 :func:`clocks_chart` draws what several clocks read around the same blocks (median
-bars, min-max whiskers) against the length of each block, the ideal.
+bars, min-max whiskers, named on the axis) against the length of each block, the ideal.
 :func:`spread_histogram` draws many runs of the same work on a log time axis, with
 vertical lines at the summaries (min, median, mean...) the page compares.  Both carry
 the machine caption.  matplotlib is imported when a chart is drawn, not with this
@@ -53,7 +53,9 @@ def clocks_chart(
 ) -> Figure:
     """Grouped bars: for each block (outer key), what each clock (inner key) read, in ms.
 
-    The dashed line is ``block_seconds``, the length each block was made to last.
+    Each bar is the median of the runs, its whiskers reach the fastest and the slowest;
+    the axis label says so.  The dashed line is ``block_seconds``, the length each
+    block was made to last.
     """
     if not results:
         raise ValueError("clocks_chart needs at least one block of readings")
@@ -75,7 +77,8 @@ def clocks_chart(
         axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
     axes.axhline(block_seconds * 1e3, **_IDEAL, label="length of each block")
     axes.set_xticks(range(len(blocks)), blocks)
-    axes.set_ylabel("time by that clock (ms)")
+    runs = min(len(t.runs) for block in results.values() for t in block.values())
+    axes.set_ylabel(f"time by that clock (ms)\nmedian of {runs} runs, fastest to slowest")
     top = max(t.max for block in results.values() for t in block.values())
     axes.set_ylim(0, max(top, block_seconds) * 1e3 * 1.35)  # room for the legend
     axes.legend(loc="upper left", fontsize=8, ncols=2)

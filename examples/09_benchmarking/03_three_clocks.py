@@ -65,11 +65,37 @@ for label, timings in results.items():
         print(f"{label:<8} {name:<13} median {timing.median:.3f} s")
 
 # %%
-# Asleep, the process used almost no CPU: the wall clock moved by the length of the
-# sleep and the CPU clocks barely moved.  Computing, the CPU clocks moved too: the
-# waiting was computing.  On a busy machine the wall clock can run ahead of the CPU
-# clocks even here, because it also counts the time the process waited for a free CPU
-# while other programs ran.
+# Each claim reads the medians.  On a busy machine the wall clock can run ahead of the
+# CPU clocks even while computing, because it also counts the time the process waited
+# for a free CPU while other programs ran; it can never fall behind them.
+
+from conc_examples.claims import claim
+
+sleep, compute = (
+    {clock: timing.median for clock, timing in results[label].items()}
+    for label in ("sleep", "compute")
+)
+claim(
+    "Asleep, the wall clock moved by the sleep and the CPU clocks barely moved",
+    sleep["perf_counter"] >= SECONDS
+    and max(sleep["process_time"], sleep["thread_time"]) < 0.02,
+    measured=f"wall {sleep['perf_counter']:.3f} s, process {sleep['process_time']:.3f} s,"
+    f" thread {sleep['thread_time']:.3f} s",
+    expected=f"wall at least {SECONDS} s, CPU under 0.02 s",
+)
+wall, cpu, own = (compute[c] for c in ("perf_counter", "process_time", "thread_time"))
+claim(
+    "Computing, the CPU clocks moved too, never ahead of the wall clock",
+    cpu > max(0.4 * SECONDS, 5 * sleep["process_time"]) and cpu <= wall * 1.05 + 0.005,
+    measured=f"wall {wall:.3f} s, process {cpu:.3f} s",
+    expected=f"CPU over {0.4 * SECONDS:g} s and 5x the sleep's, at most the wall time",
+)
+claim(
+    "With one thread computing, the process's clock and the thread's clock agreed",
+    abs(own - cpu) < 0.2 * cpu + 0.005,
+    measured=f"process {cpu:.3f} s, thread {own:.3f} s",
+    expected="within 20 %",
+)
 #
 # A thread that waits for another
 # -------------------------------
@@ -88,6 +114,18 @@ def compute_in_a_worker() -> None:
 results["main waits for worker"] = measure_all_clocks(compute_in_a_worker)
 for name, timing in results["main waits for worker"].items():
     print(f"main waits for worker  {name:<13} median {timing.median:.3f} s")
+waiting = {
+    clock: timing.median for clock, timing in results["main waits for worker"].items()
+}
+claim(
+    "The process's clock counted the worker's CPU time; the main thread's clock did not",
+    0.5 < waiting["process_time"] / compute["process_time"] < 2
+    and waiting["thread_time"] < 0.02
+    and waiting["process_time"] > 3 * waiting["thread_time"],
+    measured=f"process {waiting['process_time']:.3f} s (computing alone:"
+    f" {compute['process_time']:.3f} s), main thread {waiting['thread_time']:.3f} s",
+    expected="process within 2x of the same work alone; main thread under 0.02 s",
+)
 
 # %%
 # The picture: the same nine medians (whiskers from the fastest to the slowest run),
@@ -108,7 +146,6 @@ show()
 #   means several CPUs were computing at once (:term:`parallelism`).
 # * Which thread is busy?  :func:`time.thread_time` inside that thread.
 #
-# Take-away: above, sleeping cost wall time but almost no CPU time; computing cost CPU
-# time too (as much as wall time on a quiet machine, less when other programs had the
-# CPU for a while); and a main thread that waited on a computing worker showed the CPU
-# time in the process's clock but almost none in its own thread's clock.
+# Take-away: sleeping costs wall time but almost no CPU time; computing costs CPU time
+# too; and a main thread that waits on a computing worker shows the CPU time in the
+# process's clock but not in its own thread's clock (the claims above, in numbers).
