@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 
+from conc_examples.claims import claim
+
 seen: list[dict[str, object]] = []
 
 
@@ -39,25 +41,44 @@ workers = [
 for worker in workers:
     worker.start()
 
-# While they sleep, the process has four threads: ours (the main thread) and three more.
 running = [t.name for t in threading.enumerate()]
 print(f"threads while the greeters sleep: {running}")
+claim(
+    "While the greeters slept, the process ran four threads: the main one and three more",
+    len(running) == 4,
+    measured=f"{len(running)} threads",
+    expected="4",
+)
 
 for worker in workers:
     worker.join(timeout=10)
-    if worker.is_alive():
-        raise SystemExit(f"{worker.name} did not finish within 10 s")
+stuck = [worker.name for worker in workers if worker.is_alive()]
 
 for entry in seen:
     print(f"{entry['name']}: ident {entry['ident']}, OS thread id {entry['native_id']}")
 after_join = [t.name for t in threading.enumerate()]
-print(f"threads after join: {after_join}")
+print(f"threads after join: {after_join}; still running: {stuck}")
 print(f"this code runs in: {threading.current_thread().name}")
 
 # %%
 # ``ident`` is Python's number for the thread; ``native_id`` is the operating system's:
-# every thread is a real OS thread, scheduled by the OS like a process is.  Once joined,
-# the threads are gone and only the main thread is left.
+# every thread is a real OS thread, scheduled by the OS like a process is.
+
+native_ids = {entry["native_id"] for entry in seen}
+claim(
+    "Each greeter was an OS thread of its own; once they were joined, only main was left",
+    len(native_ids) == 3 and after_join == ["MainThread"],
+    measured=f"{len(native_ids)} OS thread ids; after join: {after_join}",
+    expected="3 ids, then ['MainThread']",
+)
+
+# %%
+# ``join(timeout)`` tells you whether a thread ended; it cannot end it.  Python has no
+# way to kill a thread, and at exit it waits for every non-daemon thread with no
+# timeout, so ``join(10)`` followed by ``raise SystemExit`` would still hang on a stuck
+# one.  These greeters only sleep; a thread that might not end needs a way to be asked
+# to stop (an :class:`~threading.Event`, :doc:`05_events_and_barriers`), or must be a
+# daemon, the choice below.
 #
 # Daemon or not: what happens at exit
 # -----------------------------------
@@ -87,15 +108,25 @@ child = subprocess.run(
 elapsed = time.perf_counter() - start
 print(child.stdout, end="")
 print(f"the child exited with status {child.returncode} after {elapsed:.2f} s")
+lines = child.stdout.splitlines()
+claim(
+    "At exit, Python waited for the non-daemon thread and cut the daemon one off",
+    lines[0] == "main thread: reached the end of the program"
+    and "non-daemon: finished after 0.3 s" in lines
+    and not any(line.startswith("daemon") for line in lines)
+    and 0.3 <= elapsed < 4,
+    measured=f"{len(lines)} lines, none from the daemon; exited after {elapsed:.2f} s",
+    expected="the main thread's line first, the non-daemon's, none from the daemon;"
+    " exit after 0.3 s, long before 5 s",
+)
 
 # %%
 # The main thread's last line came first, yet the program went on until the non-daemon
-# thread finished (about 0.3 s).  The daemon thread's line never came: the program
-# ended 5 s before it would have printed it.  Use a daemon thread only for work that
+# thread finished.  The daemon thread's line never came: the program ended long before
+# it would have printed it.  Use a daemon thread only for work that
 # may be cut off at any point (a heartbeat, a cache refresher); anything that writes
 # files or talks to a server needs a non-daemon thread and a way to ask it to stop
 # (see the :class:`~threading.Event` on the :doc:`events page <05_events_and_barriers>`).
 #
-# Take-away: ``start()`` runs a thread, ``join(timeout)`` waits for it; at exit Python
-# waits for non-daemon threads (above, the child ran on for the 0.3 s thread) and
-# silently kills daemon ones (the 5 s thread never printed).
+# Take-away: ``start()`` runs a thread, ``join(timeout)`` waits for it (but cannot stop
+# it); at exit Python waits for non-daemon threads and silently cuts daemon ones off.

@@ -18,6 +18,8 @@ a :term:`race condition` loses updates where you can count them, and a
 import threading
 import time
 
+from conc_examples.claims import claim, needs_free_threading, needs_gil
+
 THREADS = 4
 bare_counter = 0
 
@@ -39,12 +41,29 @@ print(
 )
 
 # %%
-# On a CPython with the :term:`GIL` that usually loses nothing, and it proves nothing.
-# Since Python 3.10 the interpreter lets another thread in only at a call or a jump
-# back to the top of a loop, never between the read and the write of ``+=``.  Change
-# the code a little (a method call, a property) or run a free-threaded build
-# (3.13t and later), and the same loop loses updates for real.
-#
+# On a CPython with the :term:`GIL` that loses nothing, and it proves nothing.  Since
+# Python 3.10 a thread hands the GIL over only where the interpreter checks for a
+# request: at a call, or a jump back to the top of a loop.  This ``+=`` on an int has
+# no such point between its read and its write.  Put a call in between (a method, a
+# property, an ``__add__`` written in Python) or run a free-threaded build (3.13t and
+# later), and the same loop loses updates for real.
+
+claim(
+    "With the GIL, the bare loop lost no update",
+    lost_bare == 0,
+    measured=f"{lost_bare} of {THREADS * 100_000:,} lost",
+    expected="none",
+    needs=needs_gil(),
+)
+claim(
+    "Without the GIL, the bare loop lost updates",
+    lost_bare > 0,
+    measured=f"{lost_bare} of {THREADS * 100_000:,} lost",
+    expected="some",
+    needs=needs_free_threading(),
+)
+
+# %%
 # So make the window certain instead: ``time.sleep(0)`` between the read and the write
 # lets another thread run exactly there, as heavy load or a free-threaded build would.
 
@@ -88,6 +107,12 @@ unsafe = Counter()
 run_threads(unsafe.add_one_unsafely)
 lost = expected - unsafe.value
 print(f"without a lock: {unsafe.value} of {expected} increments kept, {lost} lost")
+claim(
+    "With a thread let in between the read and the write, updates were lost",
+    lost > 0,
+    measured=f"{lost} of {expected} lost",
+    expected="some",
+)
 
 # %%
 # The fix: a :class:`~threading.Lock` around the read-modify-write.  ``with lock:``
@@ -98,12 +123,17 @@ safe = Counter()
 run_threads(safe.add_one_safely)
 lost_with_lock = expected - safe.value
 print(f"with a lock:    {safe.value} of {expected} increments kept, {lost_with_lock} lost")
+claim(
+    "With the lock, no update was lost",
+    lost_with_lock == 0,
+    measured=f"{lost_with_lock} of {expected} lost",
+    expected="none",
+)
 
 # %%
 # Which operations need a lock?  Any read-modify-write of shared data, even one line
 # such as ``counter += 1`` or ``d[key] = d.get(key, 0) + 1``: the sleep above only
 # made a window that is always there easier to hit.
 #
-# Take-away: put a lock around every read-modify-write of shared data.  Above, the
-# unlocked counter lost the updates printed, the locked one none; the bare loop's luck
-# on a GIL build is not a guarantee.
+# Take-away: put a lock around every read-modify-write of shared data; the bare loop's
+# luck on a GIL build is not a guarantee.

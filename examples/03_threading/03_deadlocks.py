@@ -17,6 +17,8 @@ that take two locks in opposite orders (fixed by one order for everybody).
 
 import threading
 
+from conc_examples.claims import claim
+
 
 class Account:
     def __init__(self, lock) -> None:
@@ -45,6 +47,12 @@ for label, lock in (("Lock", threading.Lock()), ("RLock", threading.RLock())):
         f"{label:>5}: nested deposit succeeded: {nested_deposit[label]},"
         f" balance {account.balance}"
     )
+claim(
+    "The plain Lock timed out waiting for itself; the RLock let the nested call in",
+    nested_deposit == {"Lock": False, "RLock": True},
+    measured=f"nested deposit succeeded: {nested_deposit}",
+    expected="Lock False, RLock True",
+)
 
 # %%
 # An :class:`~threading.RLock` (re-entrant lock) counts how many times its owner has
@@ -94,10 +102,17 @@ def run_pair(order_1, order_2, rendezvous=None) -> dict[str, str]:
 deadlocked = run_pair((lock_a, lock_b), (lock_b, lock_a), threading.Barrier(2))
 for name, what in sorted(deadlocked.items()):
     print(f"opposite order, {name}: {what}")
+timed_out = [name for name, what in deadlocked.items() if "timed out" in what]
+claim(
+    "In opposite orders, both threads timed out, each holding the lock the other needed",
+    len(timed_out) == 2,
+    measured=f"{len(timed_out)} of 2 timed out",
+    expected="both",
+)
 
 # %%
-# Both threads timed out: each held the lock the other needed.  Without the timeout
-# this program would never end.  A timeout *detects* a deadlock; it does not fix it.
+# Without the timeout this program would never end.  A timeout *detects* a deadlock;
+# it does not fix it.
 #
 # The fix is a rule: every thread takes the locks in one global order (here by name:
 # ``a`` before ``b``), whatever order its code mentions them in.  Then whoever gets
@@ -113,9 +128,14 @@ def in_lock_order(*locks):
 ordered = run_pair(in_lock_order(lock_a, lock_b), in_lock_order(lock_b, lock_a))
 for name, what in sorted(ordered.items()):
     print(f"same order,     {name}: {what}")
+claim(
+    "In one order, both threads got both locks",
+    ordered == {"thread-1": "got both locks", "thread-2": "got both locks"},
+    measured=f"{sum(what == 'got both locks' for what in ordered.values())} of 2 got both",
+    expected="both",
+)
 
 # %%
 # Take-away: locked code that calls locked code of the same object needs an
-# :class:`~threading.RLock` (the plain lock timed out waiting for itself), and code that
-# takes several locks must take them in one fixed order: above, opposite orders made
-# both threads time out, one order let both get both locks.
+# :class:`~threading.RLock`, and code that takes several locks must take them in one
+# fixed order.

@@ -23,6 +23,8 @@ import threading
 import time
 from collections import deque
 
+from conc_examples.claims import claim
+
 
 class BoundedBuffer:
     def __init__(self, capacity: int) -> None:
@@ -70,11 +72,22 @@ consumer.join(timeout=10)
 print(f"received in order: {received}")
 print(f"most items in the buffer at once: {buffer.largest} (capacity {buffer.capacity})")
 print(f"times the producer found the buffer full and waited: {buffer.producer_waits}")
+claim(
+    "The consumer received every item in order",
+    received == list(range(10)),
+    measured=f"{len(received)} items, in order: {received == sorted(received)}",
+    expected="items 0 to 9, in order",
+)
+claim(
+    "The producer ran ahead, filled the buffer to its capacity, then waited",
+    buffer.largest == buffer.capacity and buffer.producer_waits > 0,
+    measured=f"at most {buffer.largest} items held; waited {buffer.producer_waits} times",
+    expected=f"{buffer.capacity} at most, at least one wait",
+)
 
 # %%
-# The producer ran ahead, filled the buffer and then waited, so it could never get more
-# than three items ahead.  (:class:`queue.Queue` with ``maxsize`` is this buffer,
-# ready-made: see the :doc:`queues page <06_queues>`.)
+# So the producer could never get more than three items ahead.  (:class:`queue.Queue`
+# with ``maxsize`` is this buffer, ready-made: see the :doc:`queues page <06_queues>`.)
 #
 # Semaphore: at most K at a time
 # ------------------------------
@@ -118,6 +131,12 @@ with_limit = peak_concurrency(threading.BoundedSemaphore(PERMITS))
 without_limit = peak_concurrency(None)
 print(f"peak users with a semaphore of {PERMITS}: {with_limit}")
 print(f"peak users without it:         {without_limit} of {WORKERS} workers")
+claim(
+    "The semaphore held the peak at its permits; without it, more workers got in",
+    with_limit == PERMITS and without_limit > PERMITS,
+    measured=f"peak {with_limit} with it, {without_limit} without",
+    expected=f"exactly {PERMITS} with it, more without",
+)
 
 # %%
 # A :class:`~threading.BoundedSemaphore` also raises :exc:`ValueError` if it is
@@ -125,6 +144,5 @@ print(f"peak users without it:         {without_limit} of {WORKERS} workers")
 # :class:`~threading.Semaphore` would hide: an extra release quietly adds a fourth
 # permit.
 #
-# Take-away: wait for a condition with :class:`~threading.Condition` (the buffer never
-# held more than the three printed above) and limit concurrency with a semaphore (the
-# peak stayed at three, against all eight without it); give every wait a timeout.
+# Take-away: wait for a condition with :class:`~threading.Condition`, limit concurrency
+# with a semaphore, and give every wait a timeout.

@@ -21,6 +21,8 @@ three workers together and stops them at once, mid-nap, and a
 import threading
 import time
 
+from conc_examples.claims import claim
+
 INTERVAL = 1.0
 go, stop = threading.Event(), threading.Event()
 started_at: list[float] = []
@@ -57,6 +59,13 @@ print(f"all three stopped {stopped_within * 1000:.1f} ms after the stop signal")
 # %%
 # With ``time.sleep(INTERVAL)`` in place of ``stop.wait(INTERVAL)``, each worker would
 # have finished its one-second nap first, and stopped 0.7 s after the signal.
+
+claim(
+    "All three pollers ran, and stopped when told, not at the end of their nap",
+    len(polls) == 3 and min(polls.values()) >= 1 and stopped_within < 0.35,
+    measured=f"{len(polls)} pollers polled; stopped {stopped_within * 1000:.1f} ms after",
+    expected="3 pollers, stopped well within the 0.7 s a sleep would have taken",
+)
 #
 # Barrier: phases
 # ---------------
@@ -96,7 +105,12 @@ in_order = all(
     >= max(s.end for s in spans if s.task == f"phase {p}")
     for p in range(1, PHASES)
 )
-print(f"every phase started after all threads finished the previous one: {in_order}")
+claim(
+    "Every phase started after all workers had finished the one before",
+    in_order,
+    measured=f"{PHASES} phases of {len(workers)} workers, in order: {in_order}",
+    expected="in order",
+)
 timeline_chart(spans, title="Barrier: nobody starts a phase before all finished the last")
 show()
 
@@ -104,6 +118,6 @@ show()
 # The bars of each phase start together, after the slowest worker's bar of the phase
 # before; the gaps are the fast workers waiting at the barrier.
 #
-# Take-away: signal with an :class:`~threading.Event` (the pollers stopped within the
-# milliseconds printed above, not at the end of their nap), and line up phases with a
-# :class:`~threading.Barrier`; give every wait a timeout.
+# Take-away: signal with an :class:`~threading.Event`, which wakes a waiting thread at
+# once, line up phases with a :class:`~threading.Barrier`, and give every wait a
+# timeout.

@@ -17,7 +17,9 @@ the order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and en
 # work it puts a *sentinel*, an object that is not work, once per consumer.  ``get``
 # blocks until an item arrives; its ``timeout`` makes a stuck producer an error, not a
 # hang.  ``maxsize`` bounds the queue, so a fast producer waits for slow consumers
-# instead of filling memory.
+# instead of filling memory.  The sentinel is compared by identity, which only works
+# within one process: a :mod:`multiprocessing` queue pickles every item, and the copy
+# of an ``object()`` is another object (use ``None`` there, which unpickles as itself).
 
 import queue
 import sys
@@ -25,7 +27,9 @@ import threading
 import time
 from collections import Counter
 
-STOP = object()  # the sentinel: compared by identity, never confused with real work
+from conc_examples.claims import claim
+
+STOP = object()  # the sentinel: never confused with real work
 CONSUMERS = 2
 
 jobs: queue.Queue = queue.Queue(maxsize=4)
@@ -55,13 +59,16 @@ for thread in threads:
     thread.join(timeout=10)
 
 results = [done.get_nowait() for _ in range(done.qsize())]
-for who, job, square in results:
-    print(f"{who} squared {job} -> {square}")
 print(f"jobs per consumer: {dict(Counter(who for who, _, _ in results))}")
 consumers_alive = sum(t.is_alive() for t in threads)
+claim(
+    "Every job was handled once, and each consumer stopped at its sentinel",
+    sorted(job for _, job, _ in results) == list(range(8)) and consumers_alive == 0,
+    measured=f"{len(results)} jobs handled; consumers still running: {consumers_alive}",
+    expected="jobs 0 to 7, once each; none running",
+)
 
 # %%
-# Both consumers took work as they became free, and each stopped at its own sentinel.
 # One sentinel per consumer matters: a consumer that got none would wait for ever (here
 # until its ``get`` timed out).
 #
@@ -91,13 +98,20 @@ def worker() -> None:
 
 helper = threading.Thread(target=worker, name="worker")
 helper.start()
+after_join = []
 for batch in ([1, 2, 3], [4, 5]):
     for item in batch:
         work.put(item)
     work.join()  # returns once each item of the batch is done
-    print(f"after join(): handled {handled}; the worker is alive: {helper.is_alive()}")
+    after_join.append((list(handled), helper.is_alive()))
 work.put(STOP)
 helper.join(timeout=5)
+claim(
+    "join() returned once each batch was handled, with the worker still up",
+    after_join == [([1, 2, 3], True), ([1, 2, 3, 4, 5], True)],
+    measured=f"after each join: {after_join}",
+    expected="[1, 2, 3], then [1, 2, 3, 4, 5]; alive both times",
+)
 
 # %%
 # Other orders: LIFO and priority
@@ -137,6 +151,13 @@ try:
 except TypeError as error:
     bare_tuple_error = error
     print(f"without the counter: {type(error).__name__}: {error}")
+claim(
+    "With the counter, equal priorities came out in arrival order; without, TypeError",
+    orders["PriorityQueue"][:2] == ["serve request", "log in"]
+    and isinstance(bare_tuple_error, TypeError),
+    measured=f"{orders['PriorityQueue'][:2]}; without: {type(bare_tuple_error).__name__}",
+    expected="'serve request' before 'log in'; TypeError",
+)
 
 # %%
 # Stopping consumers: ``shutdown()`` (Python 3.13+) and sentinels (3.11, 3.12)
@@ -191,9 +212,14 @@ eaters_alive = sum(t.is_alive() for t in eaters)
 print(f"Python {sys.version_info.major}.{sys.version_info.minor}: stopped with {how}")
 print(f"items eaten: {sorted(eaten)}; consumers still running: {eaters_alive}")
 print(f"all stopped {stopped_within * 1000:.1f} ms after the signal; gave up: {gave_up}")
+claim(
+    "Every consumer ate its share and stopped after the last item, not at its timeout",
+    sorted(eaten) == list(range(6)) and eaters_alive == 0 and gave_up == [],
+    measured=f"{len(eaten)} items eaten; stopped {stopped_within * 1000:.1f} ms after",
+    expected="6 items, all stopped, none gave up at its 5 s timeout",
+)
 
 # %%
 # Take-away: a queue is the lock-free way (for you) to pass work between threads; tell
-# consumers when to stop (a sentinel each, or ``shutdown()`` on 3.13+: above, every
-# consumer stopped within milliseconds, not at its 5 s timeout) and wait for the work
-# with ``task_done``/``join``.
+# consumers when to stop (a sentinel each, or ``shutdown()`` on 3.13+) and wait for the
+# work with ``task_done``/``join``.

@@ -21,6 +21,7 @@ import http.client
 import threading
 from urllib.parse import urlsplit
 
+from conc_examples.claims import claim
 from conc_examples.web.webserver import serve_in_thread
 
 mine = threading.local()
@@ -41,7 +42,15 @@ for thread in threads:
 for thread in threads:
     thread.join(timeout=5)
 print(f"what each thread read back: {dict(sorted(read_back.items()))}")
-print(f"the main thread has no value: {not hasattr(mine, 'owner')}")
+claim(
+    "Each thread read back its own value, and the main thread had none",
+    len(read_back) == 3
+    and all(name == value for name, value in read_back.items())
+    and not hasattr(mine, "owner"),
+    measured=f"{sum(n == v for n, v in read_back.items())} of 3 read their own;"
+    f" main has one: {hasattr(mine, 'owner')}",
+    expected="3 of 3; main has none",
+)
 
 # %%
 # A shared connection breaks
@@ -79,11 +88,16 @@ with serve_in_thread() as base_url:
         thread.join(timeout=10)
     shared.close()
     print(f"thread A: {outcomes['A']}\nthread B: {outcomes['B']}")
+claim(
+    "Thread B's request on the shared connection was refused while A's was pending",
+    outcomes.get("B", "").startswith("failed: CannotSendRequest"),
+    measured=f"thread B: {outcomes.get('B')}",
+    expected="CannotSendRequest",
+)
 
 # %%
-# B was refused because the connection was busy with A's request.  That is the lucky
-# case: with other timings a thread can read *another thread's* response, or two
-# requests can mix on the wire.
+# That is the lucky case: with other timings a thread can read *another thread's*
+# response, or two requests can mix on the wire.
 #
 # One connection per thread
 # -------------------------
@@ -134,13 +148,20 @@ for name in sorted({name for name, _ in ports}):
     print(f"{name}: requests went out on ports {[p for n, p in ports if n == name]}")
 connections = len({port for _, port in ports})
 print(f"{len(ports)} requests from {THREADS} threads used {connections} connections")
+ports_per_thread = {len({p for n, p in ports if n == name}) for name, _ in ports}
+claim(
+    "Each thread sent all its requests on one connection of its own",
+    len(ports) == THREADS * REQUESTS_EACH
+    and connections == THREADS
+    and ports_per_thread == {1},
+    measured=f"{len(ports)} requests, {connections} connections",
+    expected=f"{THREADS * REQUESTS_EACH} requests, {THREADS} connections, one per thread",
+)
 
 # %%
-# Twenty requests, four connections: each thread reused its own connection for all five
-# of its requests, and no two threads ever shared one.  When a library documents a
-# client as "one per thread" (``requests.Session``, many database drivers), it leaves
-# this to you: it does not keep them apart itself.  :class:`threading.local` is how you
-# do it.
+# A client that is not documented as thread-safe (``requests.Session`` is not; many
+# database drivers say "one connection per thread") leaves this to you: it does not
+# keep threads apart itself.  :class:`threading.local` is how you do it.
 #
 # Take-away: a :class:`threading.local` attribute has one value per thread; use it for
 # objects that are not thread-safe, such as connections, so that each thread has and
