@@ -5,8 +5,9 @@ Noise: why this site reports the minimum and the median
 Run the same code twice and it takes two different times.  The operating system
 interrupts it to run other processes, caches are warm or cold, the CPU changes its clock
 speed.  Most of that adds time; clock speed and caches move a run either way, but by
-far less than an interruption costs.  So a single run is not a measurement, and neither
-is an average.  You will time one small piece of work 200 times and look at the spread.
+far less than an interruption costs.  So a single run is not a measurement, and an
+average of runs says little about a typical one.  You will time one small piece of work
+200 times and look at the spread.
 """
 
 # %%
@@ -69,9 +70,7 @@ show()
 # ------------------------------------
 # To see why the summaries behave differently, time one more run that is interrupted on
 # purpose: it sleeps for 50 ms after its work, as if the OS had given the CPU to someone
-# else.  Put it in place of one of the runs above and summarise again.  The minimum does
-# not notice, the median moves by at most one step between neighbouring runs, and the
-# mean jumps by about 50 ms divided by the number of runs.
+# else.  Put it in place of a typical run above and summarise again.
 
 HICCUP = 0.05
 start = time.perf_counter()
@@ -93,17 +92,48 @@ for name, summary in summaries.items():
     print(f"{name:<7}{before:>11.3f} {after:>11.3f} {moved[name]:>+10.3f}  ms")
 
 # %%
+# The replaced run sat at the median, so the median can move only to a neighbour.
+
+from conc_examples.claims import claim
+
+ordered = sorted(runs_ms)
+middle = RUNS // 2
+step = max(ordered[middle + 1] - ordered[middle], ordered[middle] - ordered[middle - 1])
+extra = interrupted_ms - runs_ms[typical_run]
+claim(
+    "One hiccup did not move the minimum at all",
+    moved["min"] == 0,
+    measured=f"moved by {moved['min']:+.3f} ms",
+)
+claim(
+    "One hiccup moved the median by at most one step between neighbouring runs",
+    0 <= moved["median"] <= step,
+    measured=f"moved by {moved['median']:+.3f} ms; the step {step:.3f} ms",
+)
+claim(
+    "One hiccup moved the mean by the hiccup's extra time over the number of runs",
+    abs(moved["mean"] - extra / RUNS) < 0.05 * extra / RUNS,
+    measured=f"moved by {moved['mean']:+.3f} ms; extra / runs = {extra / RUNS:.3f} ms",
+    expected="within 5 %",
+)
+
+# %%
 # How this site reports
 # ---------------------
 # * The **minimum** is the best estimate of what the code itself costs: the run that was
 #   disturbed least (on a quiet machine; a turbo clock can make it a little optimistic).
 #   :mod:`timeit` reports it ("best of 5").
+#   The charts on this site draw the best run as the bar, and say so in the legend.
 # * The **median** is what a typical run sees, and one or two outliers cannot drag it.
-#   The charts on this site draw it as the bar or point.
+#   The text prints it beside the minimum; a chart that draws it names it.
 # * The **maximum** stays on the chart as the top of the whisker, so the noise is visible
-#   rather than hidden; the **mean** is not used.
+#   rather than hidden.
+# * The **mean** is the wrong figure for a typical run, as the hiccup showed.  But total
+#   time over the number of runs is the right one for *throughput* (work per second,
+#   as :mod:`timeit`'s loops and chapter 10's tasks per second use it), where every
+#   slow run counts.
 #
 # Take-away: repeated runs of identical work spread out above a floor, the minimum
 # (above, the slowest run and the fastest differ by the printed factor); report the
-# minimum and the median of several runs, never a single run or a mean that one
-# interruption can shift.
+# minimum and the median of several runs, never a single run, and a mean only for
+# throughput.
