@@ -68,6 +68,7 @@ def in_two_threads(pool, job) -> None:
 from concurrent.futures import ThreadPoolExecutor
 
 from conc_examples.charts.plotting import show, speedup_bars
+from conc_examples.claims import claim, needs_cpus, needs_gil
 from conc_examples.measure.rounds import race
 
 with ThreadPoolExecutor(max_workers=2) as pool:
@@ -82,6 +83,9 @@ speedup_2_threads = {
     name: compare.speedup(f"{name}, 2 threads", over=f"{name}, 1 thread") for name in work
 }
 ceiling = compare.ceiling
+# The figures come from every round, so a claim on them needs a second CPU free in
+# every round: judged by the ceiling of the worst one.
+free_cpu = needs_cpus(min(ceiling.speedups))
 
 speedup_bars(
     compare,
@@ -96,7 +100,6 @@ show()
 # The bars show the best round of two threads over the best round of one, with a
 # whisker down to the slowest.  A sleep needs no CPU, so it needs no free CPU either:
 
-from conc_examples.claims import claim, needs_cpus, needs_gil
 
 claim(
     "Two threads slept in about half the time of one",
@@ -132,14 +135,14 @@ for name, doing in {"sha256": "hashing", "zlib": "compressing"}.items():
         cpus > 1.3,
         measured=f"{cpus:.2f} CPU seconds per second",
         expected="over 1.3",
-        needs=needs_cpus(ceiling.speedup),
+        needs=free_cpu,
     )
     claim(
         f"Two threads {doing} ({name}) finished sooner than one",
         speedup_2_threads[name] > 1.2,
         measured=f"{speedup_2_threads[name]:.2f}x, ceiling {ceiling.speedup:.2f}x",
         expected="over 1.2x",
-        needs=needs_cpus(ceiling.speedup),
+        needs=free_cpu,
     )
 
 # %%
@@ -154,7 +157,7 @@ claim(
     fastest <= 1.1 * max(ceiling.speedups),
     measured=f"up to {fastest:.2f}x; ceiling rounds up to {max(ceiling.speedups):.2f}x",
     expected="at most 1.1 times the ceiling's best round",
-    needs=needs_cpus(ceiling.speedup),
+    needs=free_cpu,
     why="the load changed between the turns, or this C code shares a core better",
 )
 

@@ -12,8 +12,9 @@ Start methods: fork, spawn and forkserver
   and its arguments :term:`pickled <pickling>`: slow, but clean; the only method on
   Windows, and the default on macOS.
 ``forkserver``
-  start one clean server process early, then fork each child from it: clean and
-  fairly fast (POSIX only).  Python 3.14 made it the default on Linux.
+  start one server per program, a fresh interpreter like ``spawn``'s, the first time a
+  child is needed, then ask it to fork each child from itself: clean, and fairly
+  fast (POSIX only).  Python 3.14 made it the default on Linux.
 
 You will time each, see what each child inherits, and watch a script without the
 ``__main__`` guard fail.  The page never changes the program-wide default: it asks for a
@@ -33,6 +34,7 @@ import multiprocessing
 import queue
 import sys
 
+from conc_examples.claims import claim
 from conc_examples.work import mp_workers
 
 
@@ -56,15 +58,25 @@ if __name__ == "__main__":
         context = multiprocessing.get_context(method)
         # The warm-up run pays for one-off costs, e.g. starting the fork server.
         costs[method] = measure(lambda c=context: start_and_join(c), repeat=3).scaled(1000)
-        print(f"{method:>10}: start + join {costs[method].median:7.1f} ms (median)")
+        print(f"{method:>10}: start + join {costs[method].min:7.1f} ms (best of 3)")
     plotting.bar_chart(costs, title="Starting and joining one child", ylabel="milliseconds")
     plotting.show()
+    if "fork" in costs:  # POSIX
+        spawn_ms, fork_ms = costs["spawn"].min, costs["fork"].min
+        claim(
+            "Starting a child by spawn cost several times more than by fork",
+            spawn_ms > 2 * fork_ms,
+            measured=f"spawn {spawn_ms:.1f} ms, fork {fork_ms:.1f} ms, best of 3",
+            expected="spawn over twice fork",
+        )
 
 # %%
 # ``spawn`` pays for a whole interpreter start-up and the imports the child needs, per
-# child; ``fork`` only copies the parent's page tables; ``forkserver`` forks a small
-# server, plus a round trip to ask it.  For a pool that starts a few workers once, this
-# hardly matters.  For a program that starts a child per task, it decides everything.
+# child; ``fork`` only copies the parent's page tables; ``forkserver`` pays for a round
+# trip to its server and a fork of that small process (and, once per program, for
+# starting the server: the untimed warm-up run did that).  For a pool that starts a
+# few workers once, this hardly matters.  For a program that starts a child per task,
+# it decides everything.
 #
 # What each child inherits
 # ------------------------
@@ -95,13 +107,30 @@ if __name__ == "__main__":
     parent_modules = len(sys.modules)
     print(f"{'parent':>10}: {parent_modules} modules loaded")
     mp_workers.SETTING = "as imported"
+    changed = [m for m, report in inherited.items() if report["setting"] != "as imported"]
+    claim(
+        "Only the forked child saw the parent's run-time change",
+        changed == [m for m in methods if m == "fork"],
+        measured=f"the change seen under: {changed}",
+    )
+    if "fork" in inherited:
+        loaded = {method: report["modules"] for method, report in inherited.items()}
+        claim(
+            "The forked child had the parent's modules; the spawned one far fewer",
+            abs(loaded["fork"] - parent_modules) <= 5
+            and loaded["spawn"] < loaded["fork"] - 50,
+            measured=f"parent {parent_modules}, fork {loaded['fork']},"
+            f" spawn {loaded['spawn']} modules",
+            expected="fork within 5 of the parent; spawn over 50 fewer",
+        )
 
 # %%
-# The forked child is a copy of the parent: it sees the change and every module the
+# The forked child is a copy of the parent: it sees the change and the modules the
 # parent had loaded.  The spawned child imported what it needed afresh, and sees the
-# value as the module defines it.  So does the forkserver child, forked from a server
-# that imported its modules before the change.  So under ``spawn`` and ``forkserver``,
-# pass a child the state it needs as arguments; never set it up in globals.
+# value as the module defines it.  So does the forkserver child: its server is a fresh
+# interpreter too, which imported the modules itself and never saw the parent's
+# memory, whenever the change was made.  So under ``spawn`` and ``forkserver``, pass a
+# child the state it needs as arguments; never set it up in globals.
 #
 # Why ``if __name__ == "__main__":``
 # ----------------------------------
@@ -148,24 +177,31 @@ if __name__ == "__main__":
     unguarded_error = " ".join(lines[at : at + 3])
     print(f"without the guard:\n{unguarded_stdout}the child's error: {unguarded_error}")
     print(f"\nwith the guard:\n{guarded_stdout}", end="")
+    claim(
+        "Unguarded, the spawn child died asking for the guard; guarded, it ran greet",
+        unguarded_error.startswith("RuntimeError: An attempt has been made")
+        and "exit code: 1" in unguarded_stdout
+        and "hello," not in unguarded_stdout
+        and "hello, you from SpawnProcess-1\nthe child's exit code: 0" in guarded_stdout,
+        measured=f"{unguarded_error[:40]}...; then {guarded_stdout.splitlines()[-2]!r}",
+    )
 
 # %%
-# Without the guard, the child ran the top level (the second line), reached ``start()``
-# while still importing, and died with a ``RuntimeError`` that asks for the guard: exit
-# code 1, and ``greet`` never ran.  With the guard, the child imported the script as
-# ``__mp_main__``, skipped the guarded lines, found ``greet`` there, and ran it.  So a
-# real ``python script.py`` under ``spawn`` *can* run functions defined in the script.
-# What cannot is a main module that is not a file: the REPL, a Jupyter notebook, and
-# this site's docs build.  That is why the functions the children run on this site live
-# in a module, ``conc_examples.work.mp_workers``, and why every page guards its entry point.
+# Without the guard, the child ran the top level (the second line) and reached
+# ``start()`` while still importing.  With it, the child imported the script as
+# ``__mp_main__``, skipped the guarded lines and found ``greet``.  So a real ``python
+# script.py`` under ``spawn`` *can* run functions defined in the script; a main module
+# that is not a file (the REPL, a notebook, this site's docs build) cannot.  So the
+# children here run functions from a module, ``conc_examples.work.mp_workers``.
 #
 # The default changes: Python 3.14
 # --------------------------------
 # The first entry of :func:`multiprocessing.get_all_start_methods` is the platform's
 # default.  It was ``fork`` on Linux until Python 3.13.  Python 3.14 made it
-# ``forkserver``, because forking a process that runs threads can copy a lock that
-# another thread holds, and deadlock the child (Python 3.12 warns about it with a
-# :exc:`DeprecationWarning`).  macOS has used ``spawn`` since Python 3.8, and Windows
+# ``forkserver``, because forking a process while other threads are alive can copy a
+# lock that one of them holds, and deadlock the child (since Python 3.12, ``fork``
+# then warns with a :exc:`DeprecationWarning`, which the default warning filters hide:
+# run with ``-X dev`` to see it).  macOS has used ``spawn`` since Python 3.8, and Windows
 # has only ``spawn``.  Code written for ``spawn`` runs under all three.
 
 if __name__ == "__main__":
@@ -173,7 +209,7 @@ if __name__ == "__main__":
     print(f"Python {version} on {sys.platform}: default start method {methods[0]!r}")
 
 # %%
-# Take-away: ``fork`` is fastest to start (the plot above, in milliseconds) but copies
-# everything; ``spawn`` and ``forkserver`` start clean, so pass children what they need
-# as picklable arguments, and guard the script's entry point.  What a child runs and
+# Take-away: ``fork`` is fastest to start (the claim above) but copies everything;
+# ``spawn`` and ``forkserver`` start clean, so pass children what they need as
+# picklable arguments, and guard the script's entry point.  What a child runs and
 # receives must pickle: :doc:`04_pool` shows what cannot.

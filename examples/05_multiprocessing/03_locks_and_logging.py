@@ -28,6 +28,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from conc_examples.claims import claim
 from conc_examples.work.mp_workers import (
     log_through_queue,
     log_with_library_logger,
@@ -66,10 +67,16 @@ if __name__ == "__main__":
     print("torn lines look like this:")
     for line in torn["without a lock"][:3]:
         print("   ", line)
+    claim(
+        "Without the lock, lines were torn apart; with it, none was",
+        len(torn["without a lock"]) > 0 and torn["with a lock"] == [],
+        measured=", ".join(f"{label}: {len(lines)} torn" for label, lines in torn.items()),
+        why="one writer finished before the other started (a busy machine): run it again",
+    )
 
 # %%
 # Without the lock, a child's line was cut by another child's pieces; with it, every
-# line is whole, because only the child holding the lock writes.  The lock is passed to
+# line stays whole, because only the child holding the lock writes.  The lock is passed to
 # the children as an argument: under ``spawn`` a global lock would be a new, unrelated
 # lock in each child.
 #
@@ -93,6 +100,12 @@ if __name__ == "__main__":
     child.join(timeout=30)
     library_lines = library_log.read_text(encoding="utf-8").splitlines()
     print(*library_lines, sep="\n")
+    claim(
+        "The library's logger wrote the child's warning and its own exit line",
+        "[WARNING/logger-child] something looks odd" in library_lines
+        and "[INFO/logger-child] process exiting with exitcode 0" in library_lines,
+        measured=f"{len(library_lines)} lines in the child's log file",
+    )
 
 # %%
 # Each line says its level and which process wrote it, and the last two come from
@@ -119,8 +132,9 @@ if __name__ == "__main__":
     ]
     for worker in workers:
         worker.start()
-    # The listener (a thread) starts after the children: forking a process that runs
-    # threads is unsafe, and Python 3.12+ warns about it.  Records wait in the queue.
+    # The listener (a thread) starts after the children: forking while other threads
+    # are alive is unsafe (Python 3.12+ warns with a DeprecationWarning, shown with
+    # -X dev).  Records wait in the queue.
     one_log = work / "all-workers.log"
     file_handler = logging.FileHandler(one_log, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(processName)-9s %(message)s"))
@@ -135,10 +149,17 @@ if __name__ == "__main__":
     queued_lines = one_log.read_text(encoding="utf-8").splitlines()
     print(*queued_lines, sep="\n")
     folder.cleanup()
+    whole = re.compile(r"worker-(\d) +worker \1 finished task \d")
+    named = [line for line in queued_lines if whole.fullmatch(line)]
+    claim(
+        "All six records arrived whole in one file, each naming the child that logged it",
+        len(queued_lines) == len(named) == 6,
+        measured=f"{len(queued_lines)} lines, {len(named)} whole and named",
+    )
 
 # %%
-# All six records arrived, whole, in one file written by one process, each naming
-# the child that logged it (the record carries ``processName`` across the queue).
+# One process wrote the file, and each record named the child that logged it: the
+# record carries ``processName`` across the queue.
 #
 # Take-away: processes that share a file, a terminal or a log need to agree who writes
 # when: a :class:`~multiprocessing.Lock` passed to each child does it for a shared

@@ -24,7 +24,20 @@ through a pipe to whichever process takes it.  You will see a producer hand a co
 import multiprocessing
 import queue
 
+from conc_examples.claims import claim
 from conc_examples.work import mp_workers
+
+
+def join_or_stop(child: multiprocessing.Process, timeout: float, grace: float = 5) -> None:
+    """Join ``child``; one that outlives ``timeout`` is terminated, then killed."""
+    child.join(timeout)
+    if child.is_alive():
+        child.terminate()
+        child.join(grace)
+    if child.is_alive():
+        child.kill()
+        child.join(grace)
+
 
 if __name__ == "__main__":
     tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
@@ -37,18 +50,27 @@ if __name__ == "__main__":
     except queue.Empty:
         raise SystemExit("the consumer sent no summary within 30 s") from None
     finally:
-        producer.join(timeout=30)
-        consumer.join(timeout=30)
+        for child in (producer, consumer):
+            join_or_stop(child, timeout=30)
     for q in (tasks, results):
         q.close()
         q.join_thread()  # wait for the queue's feeder thread
     print(f"the consumer received {summary['items']} items adding up to {summary['sum']}")
+    claim(
+        "The consumer received every number, and stopped at the sentinel",
+        summary == {"items": 1000, "sum": sum(range(1000))} and consumer.exitcode == 0,
+        measured=f"{summary['items']} items, sum {summary['sum']},"
+        f" consumer exit code {consumer.exitcode}",
+        expected=f"1000 items, sum {sum(range(1000))}, exit code 0",
+    )
 
 # %%
-# All 1000 numbers (0 to 999 add up to 499500) crossed, and the consumer stopped at the
-# sentinel instead of waiting for ever.  Notice the order: you take the result *before*
-# you join.  A process that has put data on a queue does not end until its data is in
-# the pipe, and a full pipe waits for a reader.  Join first, and you can deadlock.
+# The consumer stopped at the sentinel instead of waiting for ever.  A child that outlives
+# its ``join(timeout)`` is stopped by ``join_or_stop`` (see :doc:`01_process_basics`): at
+# exit, :mod:`multiprocessing` would wait for it with no timeout.  Notice the order: you
+# take the result *before* you join.  A process that has put data on a queue does not end
+# until its data is in the pipe, and a full pipe waits for a reader.  Join first, and you
+# can deadlock.
 #
 # ``JoinableQueue``: wait until the work is done
 # ----------------------------------------------
@@ -86,7 +108,7 @@ if __name__ == "__main__":
     for _ in workers:
         tasks.put(None)  # one sentinel per worker: now they stop
     for worker in workers:
-        worker.join(timeout=30)
+        join_or_stop(worker, timeout=30)
     for q in (tasks, results):
         q.close()
         q.join_thread()
@@ -95,10 +117,20 @@ if __name__ == "__main__":
     for worker in workers:
         took = sorted(square for name, square in batch if name == worker.name)
         print(f"{worker.name} squared into {took}")
+    claim(
+        "join() returned with the batch done and both workers still alive",
+        batch_done and workers_alive,
+        measured=f"batch done {batch_done}, workers alive {workers_alive}",
+    )
+    exits = [worker.exitcode for worker in workers]
+    claim(
+        "Every item was squared once, and each worker stopped at its own sentinel",
+        squares == [x * x for x in range(10)] and exits == [0, 0],
+        measured=f"{len(squares)} squares, exit codes {exits}",
+    )
 
 # %%
-# ``join()`` returned once all ten items were done, and both workers were still alive,
-# ready for more.  Which worker took which item is a matter of timing.  Each worker
+# Which worker took which item is a matter of timing.  Each worker
 # needed its own sentinel to stop: ``join()`` and ``task_done()`` only count work, they
 # stop nobody.
 #

@@ -23,6 +23,7 @@ then let a child change the parent's bytes in place through a named block.
 
 import multiprocessing
 
+from conc_examples.claims import claim
 from conc_examples.work import mp_workers
 
 ADDITIONS = 20_000
@@ -61,19 +62,36 @@ if __name__ == "__main__":
         f"with the lock:               {made_with_lock} made, counter = {value_with_lock}"
     )
     lost_with_lock = made_with_lock - value_with_lock
+    claim(
+        "Without the lock, the counter lost additions",
+        lost_without_lock > 0,
+        measured=f"{lost_without_lock} of {made} lost, in round {attempt}",
+        why="the two workers did not overlap in three rounds (a busy machine)",
+    )
+    claim(
+        "With the lock held across the read and the write, none was lost",
+        lost_with_lock == 0 and made_with_lock == 2 * ADDITIONS,
+        measured=f"{lost_with_lock} of {made_with_lock} lost",
+    )
 
 # %%
-# Without the lock, additions were lost: both workers read the same value and wrote back
-# the same sum.  With ``get_lock()`` held across the read and the write, none was.  The
-# counter travels to the children as an argument: a ``Value`` made in a global would be a
-# new, unrelated one in each ``spawn`` child.
+# Without the lock, both workers read the same value and wrote back the same sum.
+# ``get_lock()`` held across the read and the write stops that.  The counter travels to
+# the children as an argument: a ``Value`` made in a global would be a new, unrelated
+# one in each ``spawn`` child.
 #
 # ``SharedMemory``: a block of bytes shared by name
 # -------------------------------------------------
 # :class:`multiprocessing.shared_memory.SharedMemory` creates a block of memory with a
 # name.  Another process attaches to it by that name and sees the same bytes.  Each
 # process ``close()``\ s its view when done; the creator also ``unlink()``\ s the block,
-# or it outlives the program.
+# which belongs to the system, not to a process.  If you forget, on POSIX the
+# :mod:`multiprocessing` resource tracker (a helper process) unlinks it when your
+# program ends, and warns about a leaked ``shared_memory`` object.  The block does
+# outlive your program when no tracker takes care of it: the tracker itself was killed
+# (a kill signal to the whole process group), the block was made with ``track=False``
+# (Python 3.13+), or a program that does not use the tracker created it.  On Windows
+# the block goes when its last handle closes.
 #
 # .. literalinclude:: /../conc_examples/work/mp_workers.py
 #    :pyobject: double_in_shared_memory
@@ -96,11 +114,15 @@ if __name__ == "__main__":
     finally:
         block.close()
         block.unlink()
+    claim(
+        "The child doubled the parent's bytes in place, found by the block's name alone",
+        after == [2 * b for b in before] and doubler.exitcode == 0,
+        measured=f"before {before}, after {after}",
+    )
 
 # %%
-# The child changed the parent's bytes in place: it found the block by its name alone,
-# and nothing was copied.
+# Nothing was copied: the child wrote into the very bytes the parent reads.
 #
 # Take-away: shared memory skips the copy, so nothing keeps two processes apart: above,
-# the counter lost the printed number of additions until the lock was held across each
-# read and write; a named block lets a child work on your bytes in place.
+# the counter lost additions until the lock was held across each read and write; a
+# named block lets a child work on your bytes in place.

@@ -21,6 +21,7 @@ port of this machine, and see a client with the wrong key turned away.
 
 import multiprocessing
 
+from conc_examples.claims import claim
 from conc_examples.work import mp_workers
 
 if __name__ == "__main__":
@@ -39,10 +40,15 @@ if __name__ == "__main__":
         shared_keys, arrival_order = sorted(pids), list(arrivals)
     print(f"the dict holds {len(shared_keys)} pids, keyed by {shared_keys}")
     print(f"the list, in order of arrival: {arrival_order}")
+    claim(
+        "Both children wrote into the manager's dict and list, and the parent read them",
+        shared_keys == ["child-0", "child-1"] and sorted(arrival_order) == shared_keys,
+        measured=f"dict keys {shared_keys}, list {arrival_order}",
+    )
 
 # %%
-# Both children wrote into objects that live in the manager's process, and the parent
-# read them back through its own proxies.  Leaving the ``with`` block shuts the server
+# The objects live in the manager's process; the parent read them back through its own
+# proxies.  Leaving the ``with`` block shuts the server
 # down.
 #
 # A ``BaseManager`` serving a stack
@@ -97,10 +103,20 @@ if __name__ == "__main__":
         del stack  # release the proxy before the server goes
     finally:
         stack_server.shutdown()
+    claim(
+        "The child's two items came off the stack before the parent's older one",
+        popped == ["third", "second", "first, from the parent"],
+        measured=f"popped {popped}",
+    )
+    claim(
+        "The server listened on this machine only, and turned away the wrong key",
+        server_host == "127.0.0.1" and wrong_key_refused,
+        measured=f"host {server_host}; wrong key refused: {wrong_key_refused}",
+    )
 
 # %%
-# The child's two items came off the stack before the parent's older one, and a client
-# without the key was turned away before it could send a single call.  Left out, the
+# The client without the key was turned away before it could send a single call.
+# Left out, the
 # ``authkey`` is ``current_process().authkey``: random per program, and inherited by its
 # children.
 #
