@@ -11,6 +11,9 @@ import logging
 import multiprocessing
 import queue
 import re
+import signal
+import subprocess
+import sys
 import threading
 from multiprocessing import shared_memory
 from pathlib import Path
@@ -30,6 +33,22 @@ def test_tiny_tasks() -> None:
 
 def test_run_until_stopped_honours_its_limit() -> None:
     mp_workers.run_until_stopped(limit=0.01)  # returns instead of running for ever
+
+
+def test_a_program_that_leaves_a_daemon_reports_it_terminated_at_exit() -> None:
+    # The program's last line comes after multiprocessing's exit handler has terminated
+    # and joined the daemon: its exit code, minus SIGTERM.
+    program = (
+        "from conc_examples.work.mp_workers import leave_a_daemon_behind;"
+        "leave_a_daemon_behind('spawn')"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert finished.returncode == 0, finished.stderr
+    pid, alive, exitcode = finished.stdout.split()
+    assert int(pid) > 0 and alive == "True"
+    assert int(exitcode) == -signal.SIGTERM
 
 
 def test_report_inheritance_reports_the_setting() -> None:
