@@ -74,6 +74,9 @@ class Outcome:
 
 
 _OUTCOMES: dict[tuple[str, str, float], Outcome] = {}
+# The heading each snippet stands under (a MyST heading line, without its backquotes).
+_HEADINGS: dict[tuple[str, str, float], str] = {}
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*$", re.M)
 
 
 def _key(code: str, run: str, timeout: float) -> tuple[str, str, float]:
@@ -147,6 +150,8 @@ def run_page_snippets(app: Sphinx, docname: str, source: list[str]) -> None:
     for match in _FENCE.finditer(source[0]):
         options = _options(match["options"])
         key = _key(match["code"], options.get("run", "script"), _timeout(options))
+        above = _HEADING.findall(source[0], 0, match.start())
+        _HEADINGS[key] = above[-1].replace("`", "").strip() if above else ""
         if key not in _OUTCOMES:
             wanted.append(key)
     if not wanted:
@@ -209,7 +214,14 @@ class SymptomDirective(SphinxDirective):
 
         target_id = f"symptom-{self.env.new_serialno('symptom')}"
         target = nodes.target("", "", ids=[target_id])
-        index = addnodes.index(entries=[("single", message, target_id, "main", None)])
+        # The search box matches a pasted message, or the heading's words, to an entry.
+        names = [message]
+        heading = _HEADINGS.get(key, "")
+        if heading and heading not in names:
+            names.append(heading)
+        index = addnodes.index(
+            entries=[("single", name, target_id, "main", None) for name in names]
+        )
         how = "python -c CODE" if run == "c" else f"python {SCRIPT}"
         box = nodes.container(classes=["symptom", f"symptom-run-{run}"])
         source = nodes.literal_block(code, code, language="python")
@@ -228,6 +240,49 @@ class SymptomDirective(SphinxDirective):
 
 
 # --- search: the lessons, not the bookkeeping ----------------------------------------
+
+# What readers type into a search box, and the example page that answers it.  Each
+# becomes a main index entry under the page's title, which the site's search ranks
+# first for a query that is most of the entry's text.
+QUESTIONS: dict[str, list[str]] = {
+    "chapters/08_aiohttp/04_how_many_at_once": [
+        "100 HTTP requests concurrently",
+        "how many requests at once",
+        "limit concurrent requests with a semaphore",
+    ],
+    "chapters/08_aiohttp/03_sequential_threads_coroutines": [
+        "requests one after another, from threads, from coroutines",
+    ],
+    "chapters/06_futures/01_threads_vs_processes": [
+        "ProcessPoolExecutor slower than sequential",
+        "ThreadPoolExecutor or ProcessPoolExecutor for CPU-bound work",
+    ],
+    "chapters/05_multiprocessing/04_pool": [
+        "process pool slower than a loop",
+        "chunksize for many small tasks",
+        "what can be pickled and sent to a process",
+    ],
+    "chapters/04_gil/02_cpu_bound_and_the_gil": [
+        "threads do not speed up CPU-bound code",
+    ],
+    "chapters/11_when_things_go_wrong/01_a_deadlock_diagnosed": [
+        "my program hangs: where is each thread waiting",
+    ],
+}
+_TITLE = re.compile(r"^.+\n=+\n", re.M)
+
+
+def add_questions(app: Sphinx, docname: str, source: list[str]) -> None:
+    """The page's questions, as main index entries right under its title."""
+    if docname not in QUESTIONS:
+        return
+    title = _TITLE.search(source[0])
+    if title is None:
+        raise ExtensionError(f"{docname}: no title to put its search questions under")
+    entries = "".join(f"   !single: {question}\n" for question in QUESTIONS[docname])
+    source[0] = (
+        source[0][: title.end()] + f"\n.. index::\n{entries}\n" + source[0][title.end() :]
+    )
 
 
 def keep_timings_out_of_search(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -249,4 +304,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("symptom", SymptomDirective)
     app.connect("source-read", run_page_snippets)
     app.connect("source-read", keep_timings_out_of_search)
+    app.connect("source-read", add_questions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
