@@ -44,21 +44,33 @@ import aiohttp
 from conc_examples.web.webserver import serve
 
 
-async def first_requests() -> None:
+async def first_requests() -> tuple[list[str], list[float]]:
     async with serve() as url, aiohttp.ClientSession() as session:
         async with session.get(f"{url}/delay/0.1") as response:
             print(f"GET /delay/0.1 -> {response.status} {await response.text()!r}")
         async with session.get(f"{url}/redirect/3") as response:
             hops = [r.url.path for r in response.history]
             print(f"GET /redirect/3 -> {response.status} at {response.url.path} via {hops}")
+        arrived = []
         async with session.get(f"{url}/stream/4") as response:
             start = time.perf_counter()
             async for line in response.content:
-                elapsed = time.perf_counter() - start
-                print(f"  after {elapsed * 1000:3.0f} ms: {line.decode().strip()}")
+                arrived.append(time.perf_counter() - start)
+                print(f"  after {arrived[-1] * 1000:3.0f} ms: {line.decode().strip()}")
+    return hops, arrived
 
 
-asyncio.run(first_requests())
+hops, arrived = asyncio.run(first_requests())
+
+from conc_examples.claims import claim
+
+claim(
+    "The redirects were followed, and the stream was read line by line as it came",
+    len(hops) == 3 and arrived[-1] - arrived[0] >= 0.03,
+    measured=f"{len(hops)} hops; lines {(arrived[-1] - arrived[0]) * 1000:.0f} ms apart"
+    " first to last",
+    expected="3 hops; the 4 lines at least 30 ms apart (the server waits 10 ms each)",
+)
 
 # %%
 # One session, reused
@@ -118,7 +130,14 @@ async def compare_sessions() -> dict[str, tuple[int, float]]:
 sessions = asyncio.run(compare_sessions())
 for name, (connections, seconds) in sessions.items():
     print(f"{name:<22} {REQUESTS} requests, {connections:>2} connections, {seconds:.3f} s")
+per_request, shared = sessions["a session per request"][0], sessions["one session"][0]
+claim(
+    "A session per request opened a connection per request; one session opened one",
+    (per_request, shared) == (REQUESTS, 1),
+    measured=f"{per_request} connections against {shared}, for {REQUESTS} requests each",
+    expected=f"{REQUESTS} against 1",
+)
 
 # %%
-# Take-away: make one ``ClientSession`` and reuse it: above, one session served all
-# fifty requests over one connection, where a session per request opened fifty.
+# Take-away: make one ``ClientSession`` and reuse it: it keeps its connections open
+# for the next request, where a session per request pays for a new one every time.
