@@ -75,21 +75,11 @@ def test_hundred_requests_at_once_and_their_file_descriptors() -> None:
 
 
 def test_bigger_backlog_removes_the_syn_retry_stall() -> None:
-    values = example(BACKLOG).values
-    default, fixed = values["default_seconds"], values["fixed_seconds"]
-    # Dropped SYNs are sent again after one second: the burst on backlog 128 waits it.
-    assert max(default) >= 1.0
-    assert values["default_late"] > 0
-    if values["cap"] is not None and values["cap"] < values["big_backlog"]:
-        pytest.skip(f"net.core.somaxconn is {values['cap']}: the bigger backlog is capped")
-    assert max(fixed) < max(default)
-    assert values["fixed_late"] < values["default_late"]
-    if values["default_dropped"] is None:
-        return  # the drops are counted on Linux only
-    # Every late request had its SYN dropped at least once (the counter is
-    # system-wide, and also counts dropped ACKs, so it may be higher).
-    assert values["default_dropped"] >= values["default_late"]
-    assert values["fixed_dropped"] < values["default_dropped"]
+    run = example(BACKLOG)
+    # Requests over a second on backlog 128; the bigger backlog removed the stall and
+    # the drops (not shown where somaxconn caps it, or without the Linux counter).
+    assert len(run.claims) == 3
+    check_claims(run)
 
 
 def test_coroutines_are_lighter_than_threads() -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["listen_overflows", "somaxconn"]
+from conc_examples.claims import Need
+
+__all__ = ["listen_overflows", "needs_backlog", "needs_overflow_count", "somaxconn"]
 
 _NETSTAT = Path("/proc/net/netstat")
 _SOMAXCONN = Path("/proc/sys/net/core/somaxconn")
@@ -42,3 +44,23 @@ def somaxconn() -> int | None:
         return int(_SOMAXCONN.read_text())
     except (OSError, ValueError):
         return None
+
+
+def needs_backlog(backlog: int) -> Need:
+    """A kernel that grants a listen backlog of ``backlog`` (``net.core.somaxconn``)."""
+    cap = somaxconn()
+    return Need(
+        f"a listen backlog of {backlog} (net.core.somaxconn at least that)",
+        cap is None or cap >= backlog,
+        f"net.core.somaxconn is {cap}: raise it, as root, to see it",
+    )
+
+
+def needs_overflow_count(count: int | None) -> Need:
+    """Linux's count of packets dropped on full listen queues (``count`` from
+    :func:`listen_overflows`, or None where the system has no such counter)."""
+    return Need(
+        "the kernel's ListenOverflows counter (/proc/net/netstat, Linux)",
+        count is not None,
+        "this system has no /proc/net/netstat",
+    )
