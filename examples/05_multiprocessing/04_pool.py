@@ -166,9 +166,7 @@ if __name__ == "__main__":
 # whisker up to the slowest.
 
 if __name__ == "__main__":
-    from conc_examples.charts import (
-        plotting,  # under the guard: spawn children skip matplotlib
-    )
+    from conc_examples.charts import plotting  # here: spawn children skip matplotlib
     from conc_examples.measure.pool_costs import IN_THE_PARENT, time_pool_map
 
     tasks = range(2000)
@@ -195,8 +193,9 @@ if __name__ == "__main__":
 
 # %%
 # With ``chunksize=1`` the pool spends its time on round trips; batching cuts their
-# number and the time with it.  Both sides of each comparison ran in the same rounds,
-# and the gaps are many times what load moves a round.
+# number and the time with it.  But when the work per task is this small, no pool
+# helps, and the answer is bigger tasks.  Both sides of each comparison ran in the same
+# rounds, and the gaps are many times what load moves a round.
 
 if __name__ == "__main__":
     chunksize_speedup = timings["1"].min / timings[str(default_chunk)].min
@@ -215,8 +214,6 @@ if __name__ == "__main__":
     )
 
 # %%
-# When the work per task is this small, no pool helps, and the answer is bigger tasks.
-#
 # Take-away: a pool pays a round trip per task (or per chunk), so keep tasks big or
 # batch them with ``chunksize``; send only what pickles; collect results with a
 # timeout, and expect a worker's exception to be raised again where you collect it.
