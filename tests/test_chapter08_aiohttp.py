@@ -83,16 +83,12 @@ def test_bigger_backlog_removes_the_syn_retry_stall() -> None:
 
 
 def test_coroutines_are_lighter_than_threads() -> None:
-    values = example(LIGHTER).values
-    assert values["alive"] == {
-        "coroutine": values["COROUTINES"],
-        "thread": values["THREADS"],
-    }
-    assert values["time_ratio"] > 1.5
-    assert values["objects_kib"]["thread"] > 1.5 * values["objects_kib"]["coroutine"]
-    if values["thread_memory"]:
-        assert values["resident_kib"].median > 4  # at least a page of stack each
-        assert values["reserved_mib"].median > 0.5  # a stack reserved for each
+    run = example(LIGHTER)
+    # All alive at once; a thread slower to start and heavier in Python objects, and
+    # its resident memory and reserved stack (not shown without /proc).
+    assert len(run.claims) == 4
+    check_claims(run)
+    assert run.values["alive"] == {"coroutine": 5_000, "thread": 500}
 
 
 @pytest.fixture(scope="module")
