@@ -56,8 +56,8 @@ claim(
 
 # %%
 # The minimal child still ran: it needs ``PATH`` to find programs, and little else.
-# Python adds ``LC_CTYPE`` when it finds no locale (:pep:`538`), and macOS adds
-# ``__CF_USER_TEXT_ENCODING`` to every process.
+# Python adds ``LC_CTYPE`` when it finds no locale (:pep:`538`), and macOS may add
+# ``__CF_USER_TEXT_ENCODING`` to a process it starts.
 
 python_adds = {"LC_CTYPE", "__CF_USER_TEXT_ENCODING"}
 extra = set(env_names["minimal"]) - set(minimal_env)
