@@ -34,7 +34,7 @@ def test_whoami_reports_its_own_peak_not_its_parents() -> None:
     ballast = bytearray(256 * MiB)
     for page in range(0, len(ballast), 4096):  # touch every page
         ballast[page] = 1
-    assert peak_memory()[0] > 256 * MiB  # the parent's peak, for comparison
+    assert peak_memory()[0] > 256 * MiB  # the parent's own peak, for comparison
     done = subprocess.run(
         [sys.executable, "-m", "conc_examples.work.whoami"],
         capture_output=True,

@@ -17,7 +17,8 @@ def peak_memory() -> tuple[int | None, str]:
     On Linux it is ``VmHWM`` in ``/proc/self/status``: the peak of this process's own
     memory since it started this program.  ``getrusage``'s ``ru_maxrss`` would not do
     there: Linux carries it over ``fork`` and ``exec``, so a child started by a big
-    parent reports the parent's peak.  Elsewhere (macOS, BSD) ``ru_maxrss`` is the only
+    parent reports the parent's memory (its size at the fork, or its peak after a
+    ``vfork``) as its own.  Elsewhere (macOS, BSD) ``ru_maxrss`` is the only
     figure (in bytes on macOS, KiB elsewhere); Windows has no ``resource`` module.
     """
     try:

@@ -84,7 +84,7 @@ claim(
 # peak resident memory (the memory it really touched).  On Linux the program reads it
 # from ``VmHWM`` in ``/proc/self/status``, not from :func:`resource.getrusage`: Linux
 # carries ``ru_maxrss`` over ``fork`` and ``exec``, so a small child of a big parent
-# would report the parent's peak as its own.
+# would report the parent's memory as its own.
 
 size = program.stat().st_size
 peak, source = runs[0]["peak_memory_bytes"], runs[0]["peak_memory_source"]

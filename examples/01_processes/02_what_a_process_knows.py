@@ -147,7 +147,7 @@ claim(
 # %%
 # The :mod:`resource` module (POSIX) reports more: peak memory, and the same counts for
 # the children this process has waited for.  (On Linux ``ru_maxrss`` starts at the
-# parent's peak, as the previous page warned.)
+# memory of the parent that started this process, as the previous page warned.)
 
 try:
     import resource
