@@ -53,11 +53,14 @@ for href in ["http://[bad-address/", "http://127.0.0.1:port/"]:
 # caps how many are ever fetched.  Only this host is crawled.  Redirects are not
 # followed blindly: their ``Location`` is one more link, de-duplicated like the others.
 # Every request has a timeout, and every failure is recorded in the report, never
-# raised.
+# raised: any exception, not only aiohttp's (a page that is not valid UTF-8 makes
+# ``response.text()`` raise :exc:`UnicodeDecodeError`).  A worker that died of one
+# would be one worker fewer, silently, and with all of them dead the crawl would wait
+# for ever.
 #
-# The crawl is over when every queued URL is done (:meth:`asyncio.Queue.join`).  The
-# workers, idle in ``queue.get()`` by then, are cancelled and awaited, so none is left
-# pending.
+# The crawl is over when every queued URL is done (:meth:`asyncio.Queue.join`),
+# bounded by a ``deadline`` whatever goes wrong.  The workers, idle in
+# ``queue.get()`` by then, are cancelled and awaited, so none is left pending.
 #
 # .. literalinclude:: /../conc_examples/web/crawler.py
 #    :pyobject: crawl
@@ -116,8 +119,30 @@ found = paths(report.pages)
 print(f"pages the map says are reachable: {len(expected.pages)}")
 print(f"found and reachable: {len(found & expected.pages)}")
 print(f"missed: {sorted(expected.pages - found)}, extra: {sorted(found - expected.pages)}")
-print(f"errors as expected: {paths(report.errors) == expected.errors}")
-print(f"non-HTML as expected: {paths(report.non_html) == expected.non_html}")
+
+from conc_examples.claims import claim
+
+sorted_as_expected = {
+    "pages": found == expected.pages,
+    "redirects": paths(report.redirects) == expected.redirects,
+    "errors": paths(report.errors) == expected.errors,
+    "non-HTML": paths(report.non_html) == expected.non_html,
+    "malformed": set(report.malformed) == expected.malformed,
+    "other hosts": report.skipped == expected.external,
+}
+claim(
+    "The crawler found exactly what the map says is reachable, each in its kind",
+    all(sorted_as_expected.values()) and not report.unfinished,
+    measured=", ".join(f"{kind} {ok}" for kind, ok in sorted_as_expected.items()),
+    expected="every kind as the map says, nothing left unfinished",
+)
+distinct = len(report.pages) + len(report.redirects) + len(report.errors)
+claim(
+    "It fetched each URL once",
+    report.fetched == distinct + len(report.non_html),
+    measured=f"{report.fetched} fetches for {distinct + len(report.non_html)} URLs",
+    expected="one fetch per URL",
+)
 
 # %%
 # The limit and the timeout
@@ -137,9 +162,15 @@ print(
     f"timeout=0.1 s: {timeouts} timeouts, {len(hurried.pages)} pages found"
     f" in {hurried.seconds:.2f} s"
 )
+claim(
+    "The limit capped the fetches, and the slow pages timed out without holding the crawl",
+    limited.fetched == 50 and timeouts > 0 and hurried.seconds < 5,
+    measured=f"limit=50: {limited.fetched} fetched; {timeouts} timeouts, the crawl"
+    f" {hurried.seconds:.2f} s",
+    expected="50 fetched; some timeouts, the crawl under 5 s (not a wait per slow page)",
+)
 
 # %%
 # Take-away: workers on a queue, a ``seen`` set and a timeout per request are the
-# whole crawler.  It found exactly the pages the map says are reachable (no page
-# missed, none extra, above) and reported every broken, malformed and non-HTML link
-# instead of crashing.  The next page asks how many workers it needs.
+# whole crawler; every failure is recorded, never raised, so no worker dies of one.
+# The next page asks how many workers it needs.

@@ -64,10 +64,10 @@ show()
 from conc_examples.claims import claim
 
 claim(
-    "More workers crawled the site sooner",
-    timings["16 workers"].min < timings["4 workers"].min < timings["1 worker"].min,
+    "Four and sixteen workers each crawled the site sooner than one",
+    max(timings["4 workers"].min, timings["16 workers"].min) < timings["1 worker"].min,
     measured=", ".join(f"{label} {t.min:.3f} s" for label, t in timings.items()),
-    expected="each step in workers faster than the last, best rounds",
+    expected="both under one worker's time, best rounds",
 )
 claim(
     "Sixteen workers crawled the site several times faster than one",
@@ -75,12 +75,18 @@ claim(
     measured=f"{speedup:.1f}x (best rounds)",
     expected="over 1.5x",
 )
+
+# %%
+# Once the waits overlap, what is left is the work, and a crawl that comes down to it
+# differs from the no-wait crawl only by the noise of the rounds; on a busy machine,
+# where the work takes longer, four workers may already get there.
+
 fastest = min(t.min for t in timings.values())
 claim(
     "No number of workers crawled sooner than the work alone",
-    fastest >= work.min,
+    fastest >= 0.9 * work.min,
     measured=f"fastest crawl {fastest:.3f} s, the work alone {work.min:.3f} s (best)",
-    expected="never under the crawl with no waits",
+    expected="not under 90 % of the work alone (best rounds differ by noise)",
     why="a burst of load slowed the no-wait crawl's every round; run it again",
 )
 
