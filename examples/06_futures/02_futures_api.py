@@ -167,8 +167,8 @@ if __name__ == "__main__":
 # .. literalinclude:: /../conc_examples/work/workloads.py
 #    :pyobject: whoami
 #
-# ``fork`` is refused here (a replacement worker would be forked from a process that
-# runs threads); without an ``mp_context`` such a pool uses ``spawn``.
+# ``fork`` is refused here (a replacement worker would be forked while the pool's own
+# thread is alive); without an ``mp_context`` such a pool uses ``spawn``.
 
 if __name__ == "__main__":
     with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=2) as pool:
