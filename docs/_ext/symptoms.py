@@ -300,9 +300,70 @@ def keep_timings_out_of_search(app: Sphinx, docname: str, source: list[str]) -> 
     source[0] = ":orphan:\n:nosearch:\n" + text
 
 
+# --- the chapters page: what each chapter answers ------------------------------------
+
+# The one question each chapter answers; a chapter missing here shows its README's
+# first sentence instead.
+CHAPTER_QUESTIONS = {
+    "01_processes": "What is a process, and what does the OS tell it about itself?",
+    "02_subprocess": "How do I run other programs, many at once, with timeouts?",
+    "03_threading": "How do threads share data without losing updates or deadlocking?",
+    "04_gil": "When do threads make Python faster, and when does the GIL stop them?",
+    "05_multiprocessing": "How do I use every CPU from Python, and what does it cost?",
+    "06_futures": "Threads or processes: how do I run work in a pool and collect it?",
+    "07_asyncio": "How does one thread wait on many things at once?",
+    "08_aiohttp": "How many HTTP requests at once, and how do I bound them?",
+    "09_benchmarking": "How do I measure concurrent code honestly?",
+    "10_beyond_one_machine": "What do Celery, Dask and gevent add beyond one pool?",
+    "11_when_things_go_wrong": "What do I do when it hangs, is interrupted or overwhelmed?",
+    "12_many_interpreters": "Can one process compute on many CPUs, one interpreter each?",
+}
+CHAPTER_CARDS = "<!-- chapter-cards -->"
+_README_TITLE = re.compile(r"^(\S.*)\n=+\n\n(?P<intro>(?:\S.*\n)+)", re.M)
+_ROLE = re.compile(r":\w+:`(?:([^`<]*?)\s*<[^`]*>|([^`]*))`")
+
+
+def first_sentence(text: str) -> str:
+    plain = _ROLE.sub(lambda m: m[1] or m[2], " ".join(text.split()))
+    plain = plain.replace("``", "").replace("*", "")
+    return plain.split(". ")[0].rstrip(".") + "."
+
+
+def chapter_cards(app: Sphinx) -> str:
+    """A card per chapter: its number and title, its question, its first thumbnail."""
+    conf = app.config.sphinx_gallery_conf
+    cards = ["::::{grid} 1 2 2 3", ":gutter: 3", ""]
+    pairs = zip(conf["examples_dirs"], conf["gallery_dirs"], strict=True)
+    for number, (source, gallery) in enumerate(pairs, start=1):
+        chapter = Path(source).name
+        readme = (Path(source) / "README.rst").read_text(encoding="utf-8")
+        title = _README_TITLE.search(readme)
+        if title is None:
+            raise ExtensionError(f"{chapter}/README.rst: no title")
+        question = CHAPTER_QUESTIONS.get(chapter) or first_sentence(title["intro"])
+        thumbs = sorted(Path(app.srcdir, gallery, "images", "thumb").glob("*_thumb.*"))
+        cards += [
+            f":::{{grid-item-card}} {number}. {title[1].strip()}",
+            f":link: /{gallery}/index",
+            ":link-type: doc",
+            ":class-card: chapter-card",
+        ]
+        if thumbs:
+            path = thumbs[0].relative_to(app.srcdir).as_posix()
+            cards += [f":img-top: /{path}", f":img-alt: {title[1].strip()}"]
+        cards += ["", question, ":::", ""]
+    return "\n".join([*cards, "::::"]) + "\n"
+
+
+def add_chapter_cards(app: Sphinx, docname: str, source: list[str]) -> None:
+    if docname == "chapters" and CHAPTER_CARDS in source[0]:
+        source[0] = source[0].replace(CHAPTER_CARDS, chapter_cards(app))
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("symptom", SymptomDirective)
     app.connect("source-read", run_page_snippets)
     app.connect("source-read", keep_timings_out_of_search)
     app.connect("source-read", add_questions)
+    app.connect("source-read", add_chapter_cards)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
