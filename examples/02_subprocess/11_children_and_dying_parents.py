@@ -145,7 +145,7 @@ claim(
 # %%
 # On macOS and Windows
 # --------------------
-# macOS has no parent-death signal and no pidfd: a :class:`select.kqueue` filter
+# macOS has no parent-death signal and no pidfd: a :func:`select.kqueue` filter
 # ``KQ_FILTER_PROC`` with ``KQ_NOTE_EXIT`` tells a child its parent ended (watch the
 # parent's pid from the child), and a pipe the parent never writes to works everywhere:
 # the child reads it, and end-of-file means the parent is gone.  On Windows, a process

@@ -42,9 +42,9 @@ def run_threads(work, threads: int = 4) -> None:
 # %%
 # One operation: atomic
 # ---------------------
-# CPython documents ``lst.append(x)``, ``lst.pop()``, ``d[key] = value`` and
-# ``d.setdefault(key, v)`` as atomic: other threads see them done or not done, never
-# half done (the :ref:`thread safety notes <python:threadsafety>`).  A
+# The Python docs' *Thread Safety Guarantees* page lists ``lst.append(x)`` and
+# ``lst.pop()`` as atomic, and ``d[key] = value`` and ``d.setdefault(key, v)`` as safe
+# from several threads: others see each done or not done, never half done.  A
 # :class:`collections.deque` promises thread-safe appends and pops at either end.
 # Four threads append to one list, then four take from one deque.
 
