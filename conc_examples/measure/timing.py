@@ -30,6 +30,7 @@ __all__ = [
     "measure_interleaved_async",
     "measure_lags",
     "needs_free_loop",
+    "wall_and_cpu_interleaved_async",
 ]
 
 
@@ -177,18 +178,39 @@ async def measure_interleaved_async(
     """:func:`measure_interleaved` for coroutines, on the running loop: each contender
     is awaited once per round, each round starting one place further on, so that a
     burst of load hits them all alike."""
+    walls, _ = await wall_and_cpu_interleaved_async(
+        contenders, repeat=repeat, warmup=warmup
+    )
+    return walls
+
+
+async def wall_and_cpu_interleaved_async(
+    contenders: Mapping[str, Callable[[], Awaitable[object]]],
+    *,
+    repeat: int = 3,
+    warmup: int = 1,
+) -> tuple[dict[str, Timing], dict[str, Timing]]:
+    """:func:`measure_interleaved_async`, and the CPU seconds this process used in each
+    run (all its threads, :func:`time.process_time`).  Load on the machine stretches
+    the wall-clock time of a run but hardly its CPU time: for work on one thread, the
+    CPU time is a floor that no amount of overlapping waits can beat."""
     if repeat < 1:
         raise ValueError("repeat must be at least 1")
     order = list(contenders)
-    runs: dict[str, list[float]] = {name: [] for name in order}
+    walls: dict[str, list[float]] = {name: [] for name in order}
+    cpus: dict[str, list[float]] = {name: [] for name in order}
     for round_number in range(warmup + repeat):
         shift = round_number % len(order)
         for name in order[shift:] + order[:shift]:
-            start = time.perf_counter()
+            cpu, start = time.process_time(), time.perf_counter()
             await contenders[name]()
             if round_number >= warmup:
-                runs[name].append(time.perf_counter() - start)
-    return {name: Timing.of(times) for name, times in runs.items()}
+                walls[name].append(time.perf_counter() - start)
+                cpus[name].append(time.process_time() - cpu)
+    return (
+        {name: Timing.of(runs) for name, runs in walls.items()},
+        {name: Timing.of(runs) for name, runs in cpus.items()},
+    )
 
 
 async def measure_lags(
