@@ -1,5 +1,6 @@
 """Unit tests of what the OS counts: listen-queue drops, open files, memory; and the
-asyncio timing helpers (measure_async, measure_lags)."""
+asyncio timing helpers (measure_async, measure_lags, wall_and_cpu_interleaved_async)
+and the needs built on them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from conc_examples.claims import LOAD
 from conc_examples.measure import netstat, oslimits
-from conc_examples.measure.timing import LoopLag, measure_async, measure_lags
+from conc_examples.measure.timing import (
+    LoopLag,
+    measure_async,
+    measure_lags,
+    needs_free_loop,
+    wall_and_cpu_interleaved_async,
+)
 
 NETSTAT = """TcpExt: SyncookiesSent ListenOverflows ListenDrops
 TcpExt: 0 42 43
@@ -82,3 +90,54 @@ def test_measure_lags_flags_a_blocking_job_and_restores_debug_mode() -> None:
     assert len(lags["blocks"].runs) == 2 and lags["blocks"].min >= 140  # milliseconds
     assert len(lags["blocks"].flagged) == 2
     assert lags["awaits"].flagged == ()
+
+
+def test_measure_lags_takes_turns_round_by_round() -> None:
+    order: list[str] = []
+
+    async def lag_of(job) -> float:
+        await job()
+        return 0.0
+
+    def job(name: str):
+        async def run() -> None:
+            order.append(name)
+
+        return run
+
+    async def main() -> dict[str, LoopLag]:
+        return await measure_lags(lag_of, {"a": job("a"), "b": job("b")}, repeat=2)
+
+    lags = asyncio.run(main())
+    assert order == ["a", "b", "b", "a"]  # each round starts one place further on
+    assert set(lags) == {"a", "b"} and len(lags["a"].runs) == 2
+
+
+def test_wall_and_cpu_interleaved_async_counts_cpu_apart_from_waiting() -> None:
+    async def wait() -> None:
+        await asyncio.sleep(0.05)
+
+    async def compute() -> None:
+        deadline = time.perf_counter() + 0.05
+        while time.perf_counter() < deadline:
+            pass
+
+    async def main():
+        contenders = {"wait": wait, "compute": compute}
+        return await wall_and_cpu_interleaved_async(contenders, repeat=2, warmup=0)
+
+    walls, cpus = asyncio.run(main())
+    assert walls["wait"].min >= 0.049 and cpus["wait"].max < 0.02  # waiting is free
+    assert cpus["compute"].max <= walls["compute"].max + 0.01  # one thread: CPU <= wall
+    with pytest.raises(ValueError):
+        asyncio.run(wall_and_cpu_interleaved_async({"wait": wait}, repeat=0))
+
+
+def test_needs_say_what_was_missing() -> None:
+    free = needs_free_loop(LoopLag((1.0, 2.0, 3.0)), under_ms=30)
+    busy = needs_free_loop(LoopLag((40.0, 50.0, 60.0)), under_ms=30)
+    assert free.met and not busy.met and busy.lacking == LOAD and "50.0 ms" in busy.seen
+    assert oslimits.needs_open_file_count(12).met
+    assert not oslimits.needs_open_file_count(None).met
+    assert not netstat.needs_overflow_count(None).met
+    assert netstat.needs_backlog(1).met
