@@ -130,13 +130,14 @@ show()
 
 from conc_examples.measure.netstat import needs_backlog, needs_overflow_count
 
+granted, counted = needs_backlog(big_backlog), needs_overflow_count(default_dropped)
 claim(
     "A backlog that fits the burst removed the stall",
     fixed_late < default_late and max(fixed_seconds) < max(default_seconds),
     measured=f"{fixed_late} late against {default_late}; slowest"
     f" {max(fixed_seconds):.2f} s against {max(default_seconds):.2f} s",
     expected="fewer late requests, and a sooner slowest one",
-    needs=needs_backlog(big_backlog),
+    needs=granted,
 )
 claim(
     "The default backlog's full queue made the kernel drop packets; the bigger one fewer",
@@ -146,7 +147,7 @@ claim(
     measured=f"dropped {default_dropped} (backlog 128), {fixed_dropped} (backlog"
     f" {big_backlog})",
     expected="some, then fewer",
-    needs=(needs_overflow_count(default_dropped), needs_backlog(big_backlog)),
+    needs=(counted, granted),
 )
 
 # %%
