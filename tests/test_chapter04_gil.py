@@ -14,9 +14,10 @@ from example_runner import check_claims, example
 
 def test_threads_overlap_io_waits() -> None:
     run = example("04_gil/01_io_bound_threads.py")
-    # Sequential at least twenty delays, twenty threads a few delays and over 4x, five
-    # threads over 2x, and the waiting loop under half a CPU.
-    assert len(run.claims) == 5
+    # Sequential at least twenty delays; twenty and five threads each saved over 80 % of
+    # the delays they can overlap (the CPU work, the same in every way, cancels out, so
+    # load cannot fake it); the waiting loop under half a CPU.
+    assert len(run.claims) == 4
     compare = run.values["compare"]
     assert list(compare.timings) == ["sequential", "5 threads", "20 threads"]
     assert all(len(timing.runs) == 3 for timing in compare.timings.values())
