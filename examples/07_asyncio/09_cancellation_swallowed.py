@@ -169,8 +169,12 @@ async def refuse_then_use_a_group(uncancel: bool) -> tuple[int, str]:
         return pending, "cancelled again"
 
 
+async def in_a_task_of_its_own(uncancel: bool) -> tuple[int, str]:
+    return await asyncio.create_task(refuse_then_use_a_group(uncancel))
+
+
 for uncancel in (False, True):
-    pending, after = asyncio.run(refuse_then_use_a_group(uncancel))
+    pending, after = asyncio.run(in_a_task_of_its_own(uncancel))
     print(f"uncancel()={uncancel}: cancelling() = {pending}; after a failed group: {after}")
     if not uncancel:
         claim(
