@@ -32,7 +32,7 @@ print("join() returned; the program goes on")
 child = subprocess.run(
     [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=30
 )
-stderr_lines = child.stderr.strip().splitlines()
+stderr_lines = child.stderr.strip().splitlines() or ["(nothing)"]
 print(f"stdout: {child.stdout.strip()}")
 print(f"stderr: {stderr_lines[0]} ... {stderr_lines[-1]}")
 print(f"exit status: {child.returncode}")
