@@ -329,8 +329,21 @@ def first_sentence(text: str) -> str:
     return plain.split(". ")[0].rstrip(".") + "."
 
 
+def _thumbnails(gallery: Path) -> list[Path]:
+    """The chapter's thumbnails, those of pages that drew a figure first."""
+    images = gallery / "images"
+    thumbs = sorted((images / "thumb").glob("sphx_glr_*_thumb.*"))
+
+    def drew_nothing(thumb: Path) -> bool:
+        stem = thumb.name.removeprefix("sphx_glr_").rsplit("_thumb.", 1)[0]
+        return not any(images.glob(f"sphx_glr_{stem}_0*.*"))
+
+    return sorted(thumbs, key=drew_nothing)  # stable: in page order within each group
+
+
 def chapter_cards(app: Sphinx) -> str:
-    """A card per chapter: its number and title, its question, its first thumbnail."""
+    """A card per chapter: its number and title, its question, and the thumbnail of
+    its first page that drew a figure (sphinx-gallery's placeholder if none did)."""
     conf = app.config.sphinx_gallery_conf
     cards = ["::::{grid} 1 2 2 3", ":gutter: 3", ""]
     pairs = zip(conf["examples_dirs"], conf["gallery_dirs"], strict=True)
@@ -341,7 +354,7 @@ def chapter_cards(app: Sphinx) -> str:
         if title is None:
             raise ExtensionError(f"{chapter}/README.rst: no title")
         question = CHAPTER_QUESTIONS.get(chapter) or first_sentence(title["intro"])
-        thumbs = sorted(Path(app.srcdir, gallery, "images", "thumb").glob("*_thumb.*"))
+        thumbs = _thumbnails(Path(app.srcdir, gallery))
         cards += [
             f":::{{grid-item-card}} {number}. {title[1].strip()}",
             f":link: /{gallery}/index",
