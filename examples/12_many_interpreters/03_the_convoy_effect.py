@@ -12,11 +12,10 @@ ways out: the computation in a process, or a shorter switch interval, and its pr
 # --------------
 # A thread waiting for I/O drops the :term:`GIL`.  When its answer arrives, it must take
 # the GIL back before it runs one more line.  If a CPU-bound thread holds the GIL, the
-# I/O thread waits until the holder is asked to let go: up to a
-# :term:`switch interval` (5 ms), after *every* operation.  This is CPython issue
-# 7946, open since 2010.  The I/O here is one byte sent to an echo server on
-# 127.0.0.1 (a child process) that answers after 0.1 ms, and read back, again and
-# again.
+# I/O thread waits until the holder is asked to let go: up to a :term:`switch
+# interval` (5 ms), after *every* operation (CPython issue 7946).  The I/O here is one
+# byte sent to an echo server on 127.0.0.1 (a child process) that answers after
+# 0.1 ms, and read back, again and again.
 #
 # .. literalinclude:: /../conc_examples/measure/convoy.py
 #    :pyobject: ping
@@ -61,7 +60,47 @@ if __name__ == "__main__":
     slowdown = alone.rate / io_beside_thread.rate
     print(f"I/O thread alone:        {alone.rate:9,.0f} round trips/s")
     print(f"beside a CPU thread:     {io_beside_thread.rate:9,.0f} round trips/s")
-    print(f"{slowdown:.0f}x slower")
+
+# %%
+# Beside the CPU thread, each round trip waits about one switch interval, so the most
+# the slowdown can be is the number of round trips the thread makes alone in one
+# interval.  Alone it must fit more than ten (twelve, for a margin), or no tenfold
+# slowdown can show; on a loaded machine the OS makes even the lone thread wait.  So
+# each claim that times the I/O thread needs that pace, measured in the same run.
+
+from conc_examples.claims import (
+    LOAD,
+    Need,
+    claim,
+    needs_cpus,
+    needs_free_threading,
+    needs_gil,
+)
+
+
+def quiet_pace(*alone) -> Need:
+    """The precondition: the lone I/O thread made over 12 round trips per interval."""
+    pace = min(each.rate for each in alone) * DEFAULT_INTERVAL
+    seen = f"alone it made {pace:.1f} round trips per switch interval (12 needed)"
+    return Need("an I/O thread that the OS runs at once", pace > 12, seen, LOAD)
+
+
+if __name__ == "__main__":
+    quiet = quiet_pace(alone)
+    claim(
+        "One CPU-bound thread slowed the I/O thread's round trips more than tenfold",
+        slowdown > 10,
+        measured=f"{slowdown:.0f}x slower",
+        expected="over 10x",
+        needs=(needs_gil(), quiet),
+    )
+    claim(
+        "Without the GIL the CPU thread barely slowed the I/O thread",
+        slowdown < 3,
+        measured=f"{slowdown:.1f}x slower",
+        expected="under 3x",
+        needs=needs_free_threading(),
+    )
 
 # %%
 # Where the time goes
@@ -87,37 +126,55 @@ if __name__ == "__main__":
 # Fix 1: compute in a process
 # ---------------------------
 # A process has its own interpreter and its own GIL, so the I/O thread never waits for
-# it (an interpreter of the previous pages would do the same).
+# it (an interpreter of the previous pages would do the same).  But the process takes
+# a CPU of its own, so the I/O thread keeps its pace only if a second CPU is free: the
+# ceiling probe of chapter 9 measures that, before and after.
 
 from concurrent.futures import ProcessPoolExecutor
 
+from conc_examples.measure.ceiling import CeilingProbe
+
 if __name__ == "__main__":
     with ProcessPoolExecutor(max_workers=1) as processes:
-        # Start the worker before the connection exists: a forked child would inherit
-        # the socket, and the echo server would not see it close.
+        # Start the worker first: a forked child would inherit the socket (and the
+        # probe's pipes), and the echo server (and the probe) would not see them close.
         processes.submit(spin, 0.01, CHUNK).result(timeout=60)
-        with echo_server(DELAY) as sock:
-            io_beside_process, _ = beside(processes, sock)
+        with CeilingProbe(2, 20 * CHUNK) as probe:
+            probe()
+            with echo_server(DELAY) as sock:
+                io_beside_process, _ = beside(processes, sock)
+            probe(), probe()
     print(f"beside a CPU process:    {io_beside_process.rate:9,.0f} round trips/s")
+    free = probe.ceiling()  # a figure load can only lower, as on the first page
+    free_cpus = needs_cpus(2 * free.alone.min / free.together.median)
+    process_gain = io_beside_process.rate / io_beside_thread.rate
+    claim(
+        "Beside a CPU-bound process the I/O thread ran far faster than beside the thread",
+        process_gain > 5 and io_beside_process.rate > 0.2 * alone.rate,
+        measured=f"{process_gain:.0f}x the rate beside the thread,"
+        f" {io_beside_process.rate / alone.rate:.0%} of its rate alone",
+        expected="over 5x, and over 20 % of alone",
+        needs=(needs_gil(), quiet, free_cpus),
+    )
 
 # %%
 # Fix 2: a shorter switch interval
 # --------------------------------
 # :func:`sys.setswitchinterval` sets how long a waiting thread lets the holder run.  A
-# tenth of the default lets the I/O thread in ten times as often; the price is that
-# the CPU thread is asked to let go ten times as often.  Three rounds at each
-# interval, taking turns, each measuring both threads; the median of each is printed.
-# The ``finally`` puts the default back.
+# tenth of the default lets the I/O thread in ten times as often, and asks the CPU
+# thread to let go ten times as often.  Three rounds at each interval, taking turns;
+# the medians are printed.  The ``finally`` puts the default back.
 
 import statistics
 
 SHORT_INTERVAL = DEFAULT_INTERVAL / 10
 
 if __name__ == "__main__":
-    rounds = {DEFAULT_INTERVAL: [], SHORT_INTERVAL: []}
+    rounds, alone_again = {DEFAULT_INTERVAL: [], SHORT_INTERVAL: []}, []
     try:
         with ThreadPoolExecutor(max_workers=1) as threads, echo_server(DELAY) as sock:
             for _ in range(3):
+                alone_again.append(ping(sock, SECONDS / 5))  # still a quiet machine?
                 for interval, results in rounds.items():
                     sys.setswitchinterval(interval)
                     results.append(beside(threads, sock))
@@ -132,19 +189,26 @@ if __name__ == "__main__":
         )
     io_gain = io_rate[SHORT_INTERVAL] / io_rate[DEFAULT_INTERVAL]
     cpu_cost = 1 - cpu_rate[SHORT_INTERVAL] / cpu_rate[DEFAULT_INTERVAL]
-    print(f"I/O: {io_gain:.1f}x as fast; the CPU thread's rate: {-cpu_cost:+.0%}")
+    claim(
+        "A tenth of the switch interval made the I/O thread several times faster",
+        io_gain > 3,
+        measured=f"{io_gain:.1f}x as fast",
+        expected="over 3x (at most 10x)",
+        needs=(needs_gil(), quiet_pace(*alone_again)),
+    )
+    claim(
+        "The CPU thread kept more than half its rate",
+        cpu_cost < 0.5,
+        measured=f"its rate {-cpu_cost:+.0%}",
+        expected="a loss under 50 %",
+    )
 
 # %%
-# The I/O thread gains several times over.  The CPU thread's rate hardly tells the
-# price: each of the I/O thread's turns is short, and noise on a shared machine moves
-# that figure by ten or twenty per cent either way.  But every round trip still waits
-# (up to the shorter interval), and the setting applies to every thread of the
-# process.
-#
-# On a free-threaded build with the GIL off (``python3.13t`` and later; the first line
-# of this page says which build ran), there is no GIL to wait for, and the I/O thread
-# keeps its pace beside the CPU thread.
+# The CPU thread's rate hardly shows the price (each of the I/O thread's turns is
+# short), but every round trip still waits, up to the shorter interval, and the
+# setting applies to every thread of the process.  On a free-threaded build with the
+# GIL off there is no GIL to wait for at all.
 #
 # Take-away: one CPU-bound thread made every round trip wait for the GIL (the
-# ``x slower`` figure above); a shorter interval shrinks the wait, moving the
+# slowdown in the first claim); a shorter interval shrinks the wait, moving the
 # computation to a process (or an interpreter) removes it.
