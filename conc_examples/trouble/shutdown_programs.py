@@ -220,7 +220,9 @@ async def _serve_until_sigterm() -> None:
     handlers: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        handlers.add(asyncio.current_task())  # type: ignore[arg-type]
+        task: asyncio.Task[None] = asyncio.current_task()  # type: ignore[assignment]
+        handlers.add(task)
+        task.add_done_callback(handlers.discard)  # a finished handler leaves the set
         if len(handlers) == CLIENTS:
             print("ready: clients connected", flush=True)
         try:
@@ -232,9 +234,10 @@ async def _serve_until_sigterm() -> None:
     print(f"ready port={server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.wait_for(stop.wait(), timeout=30)  # SIGTERM, or give up after 30 s
     server.close()  # accept no new connections
-    for task in handlers:
+    still_open = list(handlers)  # a copy: each task leaves the set as it ends
+    for task in still_open:
         task.cancel()  # end the open ones
-    ended = await asyncio.gather(*handlers, return_exceptions=True)
+    ended = await asyncio.gather(*still_open, return_exceptions=True)
     await asyncio.wait_for(server.wait_closed(), timeout=5)
     cancelled = sum(isinstance(e, asyncio.CancelledError) for e in ended)
     print(f"handlers cancelled={cancelled}")
@@ -297,8 +300,9 @@ def main() -> None:
     if name not in PROGRAMS:
         raise SystemExit(f"usage: python -m {__spec__.name} {{{','.join(PROGRAMS)}}} ...")
     # Start from Python's own Ctrl-C handler, whatever was inherited: a process started
-    # with SIGINT ignored (by nohup, a service manager, a parent that ignores it) keeps
-    # ignoring it, and asyncio.run takes Ctrl-C over only from the default handler.
+    # with SIGINT ignored (in the background, `cmd &`, of a non-interactive shell; by a
+    # parent that ignores it) keeps ignoring it, and asyncio.run takes Ctrl-C over
+    # only from the default handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     PROGRAMS[name](args)
 

@@ -11,10 +11,14 @@ task cancelled and :exc:`KeyboardInterrupt` raised where you can catch it.
 # %%
 # The failure you avoid
 # ---------------------
-# ``docker stop``, ``kill PID`` and systemd send ``SIGTERM``.  Python does nothing
-# with it by default: the process simply dies, in the middle of whatever its
-# connections were doing, with no ``finally`` run.  An asyncio program asks for the
-# signal instead, with :meth:`loop.add_signal_handler <asyncio.loop.add_signal_handler>`:
+# ``docker stop``, ``kill PID`` and systemd send ``SIGTERM``.  Python installs no
+# handler for it, so the default applies: the process dies, in the middle of whatever
+# its connections were doing, with no ``finally`` run.  Except as PID 1 (the first
+# process of a container): the kernel drops a signal that PID 1 has no handler for,
+# so ``docker stop`` waits its 10 s and then sends ``SIGKILL``.  ``docker run
+# --init`` puts a small init (tini) at PID 1 that passes the signal on.  Either way,
+# only a handler lets it stop cleanly.  An asyncio program asks for the signal with
+# :meth:`loop.add_signal_handler <asyncio.loop.add_signal_handler>`:
 # the handler then runs inside the loop, as an ordinary callback, so it may set an
 # :class:`asyncio.Event` that the main coroutine waits on.  (POSIX only: Windows has
 # no ``add_signal_handler``, and ``SIGTERM`` there ends the process at once.)
@@ -46,6 +50,16 @@ server_status = child.returncode
 print(server_out.strip())
 print("exit status:", server_status)
 
+from conc_examples.claims import claim
+
+claim(
+    "SIGTERM closed the server and cancelled every handler before a clean exit",
+    server_out.split() == ["handlers", "cancelled=3", "server", "closed=True"]
+    and server_status == 0,
+    measured=f"{' '.join(server_out.split())}; exit status {server_status}",
+    expected="3 handlers cancelled, server closed, exit status 0",
+)
+
 # %%
 # Three handlers cancelled, the server closed, exit status 0: every ``finally`` in
 # the handlers ran (each closed its connection).
@@ -58,7 +72,9 @@ print("exit status:", server_status)
 # :exc:`KeyboardInterrupt` from ``asyncio.run(...)``.  Catch it there and exit 130.
 # (A second Ctrl-C during the cleanup raises :exc:`KeyboardInterrupt` at once.)  It
 # takes Ctrl-C over only from Python's default handler: a program started with
-# ``SIGINT`` ignored (``nohup`` does that) ignores Ctrl-C under ``asyncio.run`` too.
+# ``SIGINT`` ignored ignores Ctrl-C under ``asyncio.run`` too.  A non-interactive shell
+# starts ``cmd &`` that way (``nohup`` ignores ``SIGHUP``, not ``SIGINT``); the
+# programs here put Python's handler back first.
 #
 # .. literalinclude:: /../conc_examples/trouble/shutdown_programs.py
 #    :pyobject: asyncio_ctrl_c
@@ -80,6 +96,13 @@ ctrl_c_out, _ = wait_for_end(child)
 ctrl_c_status = child.returncode
 print(ctrl_c_out.strip())
 print("exit status:", ctrl_c_status)
+order = [line.split("=")[0] for line in ctrl_c_out.splitlines()]
+claim(
+    "Ctrl-C cancelled the main task, then the helper, then asyncio.run raised",
+    order == ["main task", "helper task", "asyncio.run raised"] and ctrl_c_status == 130,
+    measured=f"{' / '.join(ctrl_c_out.splitlines())}; exit status {ctrl_c_status}",
+    expected="in that order, exit status 130",
+)
 
 # %%
 # The order of the lines is the order of events: the main task saw
@@ -87,5 +110,5 @@ print("exit status:", ctrl_c_status)
 # and only then did ``asyncio.run`` raise :exc:`KeyboardInterrupt`.
 #
 # Take-away: ask for ``SIGTERM`` with ``loop.add_signal_handler`` and shut down in
-# async code (here 3 handlers cancelled, exit status 0); on Ctrl-C let
+# async code (3 handlers cancelled, exit status 0, as claimed above); on Ctrl-C let
 # ``asyncio.run`` cancel the main task and exit 130 where it raises.

@@ -52,7 +52,9 @@ print(f"all at once:     peak {unbounded_mib:6.1f} MiB")
 # Make the producer wait.  A :class:`threading.BoundedSemaphore` counts the jobs in
 # flight: the producer takes one before each submit, and each future gives its one
 # back when it is done.  When 100 are in flight the producer blocks: that is
-# :term:`backpressure`, the consumers' pace pushing back on the producer.
+# :term:`backpressure`, the consumers' pace pushing back on the producer.  The wait
+# has a timeout, and its result is checked: a producer that went on after a timeout
+# would break the window without a word.
 
 import threading
 
@@ -64,7 +66,8 @@ def in_a_window() -> None:
     total = 0
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(JOBS):
-            slots.acquire(timeout=10)  # waits while WINDOW jobs are in flight
+            if not slots.acquire(timeout=10):  # waits while WINDOW jobs are in flight
+                raise TimeoutError("no job finished in 10 s: are the workers stuck?")
             future = pool.submit(work, bytes(200))
             future.add_done_callback(lambda f: slots.release())
             total += 200  # the result would be used here; the future is let go
@@ -74,6 +77,18 @@ def in_a_window() -> None:
 windowed_mib = peak_mib(in_a_window)
 memory_ratio = unbounded_mib / windowed_mib
 print(f"window of {WINDOW}:   peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x less)")
+
+# %%
+# :mod:`tracemalloc` counts bytes, not seconds: a busy machine cannot move it.
+
+from conc_examples.claims import claim, needs_python
+
+claim(
+    "The window held a small fraction of the memory that submitting all at once did",
+    memory_ratio > 10 and windowed_mib < 5,
+    measured=f"{windowed_mib:.1f} MiB against {unbounded_mib:.1f} MiB",
+    expected="over 10 times less, and under 5 MiB",
+)
 
 # %%
 # Same jobs, same pool; the window keeps at most 100 futures and arguments alive at
@@ -87,12 +102,21 @@ print(f"window of {WINDOW}:   peak {windowed_mib:6.1f} MiB  ({memory_ratio:.0f}x
 
 import sys
 
-if sys.version_info >= (3, 14):
+
+def mapped_in_a_window() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = pool.map(work, (bytes(200) for _ in range(JOBS)), buffersize=WINDOW)
-        print("map(buffersize=100):", sum(results) == 200 * JOBS)
-else:
-    print(f"Python {sys.version_info.major}.{sys.version_info.minor}: no buffersize")
+        assert sum(results) == 200 * JOBS
+
+
+mapped_mib = peak_mib(mapped_in_a_window) if sys.version_info >= (3, 14) else 0.0
+claim(
+    "map(buffersize=) held a small fraction of the memory, as the window did",
+    mapped_mib < unbounded_mib / 10,
+    measured=f"{mapped_mib:.1f} MiB against {unbounded_mib:.1f} MiB all at once",
+    expected="over 10 times less",
+    needs=needs_python((3, 14), "Executor.map(buffersize=)"),
+)
 
 # %%
 # A fast producer, a slow consumer
@@ -130,8 +154,20 @@ unbounded_queue_largest = asyncio.run(pipeline(maxsize=0))
 bounded_queue_largest = asyncio.run(pipeline(maxsize=10))
 print(f"unbounded queue: up to {unbounded_queue_largest} items waiting")
 print(f"maxsize=10:      up to {bounded_queue_largest} items waiting")
+claim(
+    "The bounded queue never held more than its maxsize",
+    bounded_queue_largest <= 10,
+    measured=f"up to {bounded_queue_largest} items",
+    expected="at most 10",
+)
+claim(
+    "Without a bound the producer ran far ahead of the consumer",
+    unbounded_queue_largest > 100,
+    measured=f"up to {unbounded_queue_largest} items waiting",
+    expected="over 100 of the 2,000",
+)
 
 # %%
 # Take-away: a producer that never waits makes memory hold everything it produced
-# (here the window of 100 used the fraction of the memory printed above, and the
-# bounded queue held at most 10 items against thousands); bound what is in flight.
+# (the claims above: the window's fraction of the memory, the bounded queue's 10
+# items against the unbounded one's hundreds); bound what is in flight.

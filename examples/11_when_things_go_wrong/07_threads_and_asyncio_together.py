@@ -23,8 +23,9 @@ import threading
 import time
 
 
-async def call_from_a_thread(debug: bool, schedule: str) -> tuple[float, str]:
-    """Schedule a callback from a thread; how long until it ran, and any error."""
+async def call_from_a_thread(debug: bool, schedule: str) -> tuple[float, float, str]:
+    """Schedule a callback from a thread: how long until it ran, how long before the
+    loop's timer was due the thread asked, and any error."""
     loop = asyncio.get_running_loop()
     loop.set_debug(debug)
     times: list[float] = []  # when the thread asked, when the callback ran
@@ -40,23 +41,46 @@ async def call_from_a_thread(debug: bool, schedule: str) -> tuple[float, str]:
             error = str(refused)
 
     thread = threading.Thread(target=from_thread)
+    timer_due = time.perf_counter() + 0.3
     thread.start()
     await asyncio.sleep(0.3)  # the loop's next timer: nothing else would wake it
     thread.join(timeout=5)
     loop.set_debug(False)
-    return (times[1] - times[0] if len(times) == 2 else float("nan")), error
+    if len(times) < 2:
+        return float("nan"), float("nan"), error
+    return times[1] - times[0], timer_due - times[0], error
 
 
-unsafe_delay, _ = asyncio.run(call_from_a_thread(False, "call_soon"))
+unsafe_delay, timer_was, _ = asyncio.run(call_from_a_thread(False, "call_soon"))
 print(f"call_soon from a thread:         ran {unsafe_delay * 1000:5.0f} ms later")
+
+# %%
+# The thread asked when the loop's timer was still ``timer_was`` seconds away; if the
+# callback waited about that long, it ran only because the timer woke the loop.
+
+from conc_examples.claims import claim
+
+claim(
+    "A bare call_soon from a thread ran only when the loop's timer woke it",
+    unsafe_delay > timer_was - 0.01,
+    measured=f"ran {unsafe_delay * 1000:.0f} ms after the call,"
+    f" the timer was due {timer_was * 1000:.0f} ms after it",
+    expected="not before the timer",
+)
 
 # %%
 # Nothing crashed; the callback just ran late, when the timer woke the loop.  Worse
 # can happen: the loop's data structures are not protected against two threads at
 # once.  In debug mode the loop checks which thread calls it and refuses:
 
-_, refusal = asyncio.run(call_from_a_thread(True, "call_soon"))
+_, _, refusal = asyncio.run(call_from_a_thread(True, "call_soon"))
 print("in debug mode:", refusal)
+claim(
+    "In debug mode the loop refused a call from another thread",
+    "Non-thread-safe operation" in refusal,
+    measured=f"RuntimeError: {refusal}" if refusal else "no error",
+    expected="a RuntimeError",
+)
 
 # %%
 # The fix: the threadsafe calls
@@ -64,15 +88,22 @@ print("in debug mode:", refusal)
 # :meth:`loop.call_soon_threadsafe <asyncio.loop.call_soon_threadsafe>` queues the
 # callback *and* wakes the loop (it writes a byte to a socket the loop watches).
 
-
-safe_delay, _ = asyncio.run(call_from_a_thread(False, "call_soon_threadsafe"))
+safe_delay, timer_was, _ = asyncio.run(call_from_a_thread(False, "call_soon_threadsafe"))
 print(f"call_soon_threadsafe:            ran {safe_delay * 1000:5.1f} ms later")
+claim(
+    "call_soon_threadsafe woke the loop before its timer was due",
+    safe_delay < timer_was,
+    measured=f"ran {safe_delay * 1000:.1f} ms after the call,"
+    f" the timer was due {timer_was * 1000:.0f} ms after it",
+    expected="before the timer",
+)
 
 # %%
 # For a coroutine, and its result, use :func:`asyncio.run_coroutine_threadsafe`: it
 # returns a :class:`concurrent.futures.Future` that the thread may wait on, with a
-# timeout.  The other way round, :func:`asyncio.to_thread` runs a blocking function
-# in a thread and lets the loop go on meanwhile: the ticker below keeps ticking.
+# timeout; if the wait times out, cancel the future, or the coroutine runs on with no
+# one to read its result.  The other way round, :func:`asyncio.to_thread` runs a
+# blocking function in a thread and lets the loop go on: the ticker keeps ticking.
 
 
 async def lookup(key: str) -> str:
@@ -83,7 +114,11 @@ async def lookup(key: str) -> str:
 def blocking_worker(loop: asyncio.AbstractEventLoop) -> str:
     time.sleep(0.1)  # blocking work, fine in a thread
     future = asyncio.run_coroutine_threadsafe(lookup("answer"), loop)
-    return future.result(timeout=5)  # this thread waits; the loop does not
+    try:
+        return future.result(timeout=5)  # this thread waits; the loop does not
+    except TimeoutError:
+        future.cancel()  # cancels the task in the loop too
+        raise
 
 
 async def ticker(ticks: list[float]) -> None:
@@ -97,14 +132,21 @@ async def both_ways() -> tuple[str, int]:
     tick_task = asyncio.create_task(ticker(ticks))
     answer = await asyncio.to_thread(blocking_worker, asyncio.get_running_loop())
     tick_task.cancel()
+    await asyncio.gather(tick_task, return_exceptions=True)
     return answer, len(ticks)
 
 
 thread_answer, ticks_meanwhile = asyncio.run(both_ways())
 print(f"the thread got {thread_answer!r}; the loop ticked {ticks_meanwhile} times")
+claim(
+    "The thread got the coroutine's answer while the loop kept ticking",
+    thread_answer == "ANSWER" and ticks_meanwhile >= 3,
+    measured=f"{thread_answer!r}, {ticks_meanwhile} ticks in the meantime",
+    expected="'ANSWER', at least 3 ticks (one per 20 ms of the 150 ms)",
+)
 
 # %%
 # Take-away: from a thread, touch the loop only through ``call_soon_threadsafe``
-# (it ran within the milliseconds printed above, against a quarter of a second for
-# a bare ``call_soon``) and ``run_coroutine_threadsafe``; from the loop, hand blocking
-# work to ``asyncio.to_thread``.
+# (it ran within the milliseconds claimed above, where a bare ``call_soon`` waited for
+# the timer) and ``run_coroutine_threadsafe``; from the loop, hand blocking work to
+# ``asyncio.to_thread``.
