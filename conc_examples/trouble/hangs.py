@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Frame", "count_lines", "frames_in", "py_spy_dump", "py_spy_path"]
+__all__ = ["Frame", "count_lines", "frames_in", "py_spy_dump", "py_spy_path", "trimmed"]
 
 
 class Frame(NamedTuple):
@@ -90,6 +90,25 @@ def frames_in(dump: str, filename: str) -> list[Frame]:
             found.append(Frame(thread, function, line))
             seen = True
     return found
+
+
+def trimmed(dump: str, filename: str) -> str:
+    """A faulthandler/py-spy dump cut to what a reader needs: each thread's first line
+    and its frames in ``filename`` (not the standard library's, nor ``<module>``)."""
+    kept = []
+    for text in dump.splitlines():
+        if _THREAD.match(text):
+            kept.append(text)
+            continue
+        if match := _FAULTHANDLER_FRAME.match(text):
+            path, function = match.group(1), match.group(3)
+        elif match := _PY_SPY_FRAME.match(text):
+            path, function = match.group(2), match.group(1)
+        else:
+            continue
+        if Path(path).name == Path(filename).name and function != "<module>":
+            kept.append(text.replace(str(Path(path).parent) + "/", ""))
+    return "\n".join(kept)
 
 
 def count_lines() -> None:

@@ -4,7 +4,7 @@ A hang, diagnosed: where is each thread waiting?
 
 Two threads take two locks in opposite order: a :term:`deadlock`.  You will ask the
 program where each thread waits, first from inside (:mod:`faulthandler`), then from
-outside (``py-spy dump``), read the line numbers off both, and fix the lock order.
+outside (``py-spy dump``), read the lines they name, and fix the lock order.
 """
 
 # %%
@@ -48,7 +48,7 @@ import faulthandler
 import tempfile
 import time
 
-from conc_examples.trouble.hangs import frames_in, py_spy_dump
+from conc_examples.trouble.hangs import frames_in, py_spy_dump, trimmed
 
 here = a_then_b.__code__.co_filename  # this script: its frames are the ones to read
 threads = [threading.Thread(target=f, name=f.__name__) for f in (a_then_b, b_then_a)]
@@ -60,15 +60,46 @@ with tempfile.TemporaryFile("w+") as report:
     time.sleep(0.2)  # the watchdog has written by now
     faulthandler.cancel_dump_traceback_later()
     report.seek(0)
-    inside = frames_in(report.read(), here)
+    dump_inside = report.read()
 
-for frame in inside:
-    print("faulthandler:", frame)
+print(trimmed(dump_inside, here))
 
 # %%
-# The dump names each thread by its id, and shows each stack from the innermost
-# call out.  Read the frames in your own file: the two ``acquire`` lines above.
+# That is the dump, cut to the frames in this file (the full one also lists
+# :mod:`threading`'s frames and the main thread).  It names each thread by its id and
+# shows each stack from the innermost call out.  The lines it names are these, numbered
+# as in the downloaded script:
 #
+# .. literalinclude:: /../examples/11_when_things_go_wrong/01_a_deadlock_diagnosed.py
+#    :pyobject: a_then_b
+#    :lineno-match:
+#
+# .. literalinclude:: /../examples/11_when_things_go_wrong/01_a_deadlock_diagnosed.py
+#    :pyobject: b_then_a
+#    :lineno-match:
+
+import linecache
+
+from conc_examples.claims import Need, claim
+
+
+def at_acquire(frames) -> bool:
+    """One frame per thread, each on the `acquire` line of its own function."""
+    lines = {f.function: linecache.getline(here, f.line) for f in frames}
+    return sorted(lines) == ["a_then_b", "b_then_a"] and all(
+        ".acquire(timeout=STUCK_FOR)" in line for line in lines.values()
+    )
+
+
+inside = frames_in(dump_inside, here)
+claim(
+    "faulthandler showed each thread waiting on its second acquire",
+    at_acquire(inside) and len(inside) == 2,
+    measured="; ".join(map(str, inside)),
+    expected="a_then_b and b_then_a, each at its `.acquire(timeout=STUCK_FOR)` line",
+)
+
+# %%
 # Asking from outside: py-spy
 # ---------------------------
 # Often you cannot change the program: it is already hung.  `py-spy
@@ -81,20 +112,25 @@ for frame in inside:
 import os
 
 dump, why_not = py_spy_dump(os.getpid())
+print(trimmed(dump, here) if dump else why_not)
 outside = frames_in(dump, here)
-for frame in outside:
-    print("py-spy:", frame)
-if why_not:
-    print(why_not)
 
 for thread in threads:
     thread.join(timeout=STUCK_FOR + 5)
 threads_left = sum(thread.is_alive() for thread in threads)
 
 # %%
-# py-spy names the threads too (``a_then_b`` and ``b_then_a``), and it agrees with
-# faulthandler on the lines.  Two threads, each waiting on an ``acquire``, each
-# holding the lock the other waits for: that is the deadlock, found without guessing.
+# py-spy names the threads too (``a_then_b`` and ``b_then_a``).  Two threads, each
+# waiting on an ``acquire``, each holding the lock the other waits for: that is the
+# deadlock, found without guessing.
+
+claim(
+    "py-spy, from outside, named both threads at the same lines",
+    at_acquire(outside) and {f.thread for f in outside} == {"a_then_b", "b_then_a"},
+    measured="; ".join(map(str, outside)) or "no frame",
+    expected="the same two lines, each under its thread's name",
+    needs=Need("py-spy, allowed to read another process", why_not is None, str(why_not)),
+)
 #
 # The fix: one lock order
 # -----------------------
@@ -122,9 +158,16 @@ for thread in fixed:
 fixed_left = sum(thread.is_alive() for thread in fixed)
 fixed_seconds = time.perf_counter() - start
 print(f"one lock order: {2 * ROUNDS} rounds done in {fixed_seconds * 1000:.0f} ms")
+claim(
+    "With one lock order every thread finished, without a timeout",
+    fixed_left == 0 and threads_left == 0,
+    measured=f"{2 * ROUNDS} rounds in {fixed_seconds * 1000:.0f} ms,"
+    f" {fixed_left + threads_left} threads left",
+    expected="no thread left",
+)
 
 # %%
 # Take-away: when a program hangs, dump its threads (from inside with faulthandler,
 # from outside with ``py-spy dump``) and read the lines where they wait: here both
 # tools pointed at the two ``acquire`` calls, and one lock order then ran 40,000
-# rounds without a hang, in the milliseconds printed above.
+# rounds without a hang.
