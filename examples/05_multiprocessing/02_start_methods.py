@@ -180,6 +180,7 @@ if __name__ == "__main__":
     claim(
         "Unguarded, the spawn child died asking for the guard; guarded, it ran greet",
         unguarded_error.startswith("RuntimeError: An attempt has been made")
+        and "running the top level in SpawnProcess-1" in unguarded_stdout
         and "exit code: 1" in unguarded_stdout
         and "hello," not in unguarded_stdout
         and "hello, you from SpawnProcess-1\nthe child's exit code: 0" in guarded_stdout,
