@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conc_examples.trouble.hangs import Frame, frames_in, py_spy_dump
+from conc_examples.trouble.hangs import Frame, frames_in, py_spy_dump, trimmed
 from conc_examples.trouble.shutdown_programs import (
     alive_in_group,
     command,
@@ -44,6 +44,19 @@ def test_frames_in_reads_both_dump_formats_and_skips_module_level() -> None:
     ]
     assert frames_in(PY_SPY, "/elsewhere/page.py") == [Frame("a_then_b", "a_then_b", 28)]
     assert frames_in(PY_SPY, "other.py") == []
+
+
+def test_trimmed_keeps_thread_lines_and_the_page_frames_only() -> None:
+    assert trimmed(FAULTHANDLER, "page.py").splitlines() == [
+        "Thread 0x00007f0000000002 (most recent call first):",
+        '  File "page.py", line 35 in b_then_a',
+        "Current thread 0x00007f0000000001 (most recent call first):",
+    ]
+    assert trimmed(PY_SPY, "page.py").splitlines() == [
+        'Thread 43 (idle): "a_then_b"',
+        "    a_then_b (page.py:28)",
+        'Thread 42 (idle): "MainThread"',
+    ]
 
 
 def test_py_spy_dump_of_no_process_says_why_in_one_line() -> None:

@@ -73,6 +73,24 @@ default = press_ctrl_c("default")
 for key, value in default.items():
     print(f"{key:>16}: {value}")
 
+from conc_examples.claims import claim
+
+claim(
+    "By default the program died of SIGINT, with a traceback",
+    default["status"] == -signal.SIGINT
+    and default["tracebacks"] >= 1
+    and default["last stderr line"] == "KeyboardInterrupt",
+    measured=f"status {default['status']}, {default['tracebacks']} traceback(s),"
+    f" ending {default['last stderr line']!r}",
+    expected="status -2, a traceback ending 'KeyboardInterrupt'",
+)
+claim(
+    "By default Ctrl-C interrupted the running jobs, yet every queued job still ran",
+    "interrupted:2" in default["jobs"] and "cancelled" not in default["jobs"],
+    measured=default["jobs"],
+    expected="2 interrupted, none cancelled",
+)
+
 # %%
 # Read it from the top.  The status is ``-2``: the program died *of* ``SIGINT``
 # (a shell shows 130, 128 + 2).  The two running jobs were interrupted inside the
@@ -97,6 +115,24 @@ finish = press_ctrl_c("finish")
 for key, value in finish.items():
     print(f"{key:>16}: {value}")
 
+
+def stopped_cleanly(ended: dict) -> bool:
+    return (
+        ended["status"] == 130
+        and ended["tracebacks"] == 0
+        and "cancelled:" in ended["jobs"]
+        and "interrupted" not in ended["jobs"]
+    )
+
+
+claim(
+    "With workers that ignore SIGINT, the parent cancelled the queued jobs and exited 130",
+    stopped_cleanly(finish) and "abandoned" not in finish["jobs"],
+    measured=f"status {finish['status']}, {finish['tracebacks']} tracebacks,"
+    f" jobs {finish['jobs']}",
+    expected="status 130, no traceback, some cancelled, none interrupted",
+)
+
 # %%
 # No traceback, status 130, and the jobs that were never started are ``cancelled``.
 # Those that ran finished; so did the few that the pool had already handed to the
@@ -118,9 +154,27 @@ for key, value in abandon.items():
 
 # %%
 # The running jobs returned ``abandoned`` within their next 10 ms step, so the
-# program stopped far sooner than by finishing them.
-#
+# program stopped sooner than by finishing them.
+
+claim(
+    "Asking the running jobs to stop ended the program sooner than finishing them",
+    stopped_cleanly(abandon)
+    and "abandoned:" in abandon["jobs"]
+    and abandon["seconds to stop"] < finish["seconds to stop"],
+    measured=f"{abandon['seconds to stop']} s against {finish['seconds to stop']} s,"
+    f" jobs {abandon['jobs']}",
+    expected="sooner, status 130, some jobs abandoned",
+)
+left = [pid for ended in (default, finish, abandon) for pid in ended["left running"]]
+claim(
+    "No process of the program was left running, whichever way it stopped",
+    left == [],
+    measured=f"{len(left)} left running",
+    expected="none",
+)
+
+# %%
 # Take-away: make the workers ignore ``SIGINT``, let the parent wait where a
 # :exc:`KeyboardInterrupt` holds no lock (a sleep), then cancel, stop and wait; Ctrl-C
-# then ends the pool in the seconds printed above, with status 130 and no worker left
-# running, instead of after every queued job and a traceback.
+# then ends the pool with status 130 and no worker left running, instead of after
+# every queued job and a traceback.

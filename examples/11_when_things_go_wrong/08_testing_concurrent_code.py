@@ -60,6 +60,15 @@ delays = [random.Random(run).uniform(0, 0.02) for run in range(RUNS)]
 sleep_failures = sum(not test_refresh_with_sleep(delay) for delay in delays)
 print(f"waiting with sleep:    {sleep_failures} of {RUNS} runs failed")
 
+from conc_examples.claims import claim
+
+claim(
+    "The test that waits with sleep failed some runs and passed others",
+    0 < sleep_failures < RUNS,
+    measured=f"{sleep_failures} of {RUNS} runs failed",
+    expected="some, not all",
+)
+
 # %%
 # The same code, the same delays: whether it passes depends on which finished first,
 # the sleep or the refresh.  A longer sleep only makes the failures rarer and every
@@ -86,6 +95,12 @@ event_failures = sum(not test_refresh_with_event(delay) for delay in delays)
 event_seconds = time.perf_counter() - start
 print(f"waiting for an Event:  {event_failures} of {RUNS} runs failed")
 print(f"{RUNS} runs took {event_seconds:.2f} s: each waited only as long as its refresh")
+claim(
+    "The test that waits for the event failed no run",
+    event_failures == 0,
+    measured=f"{event_failures} of {RUNS} runs failed",
+    expected="none",
+)
 
 # %%
 # When a test must make two threads meet (both inside the code at once, to provoke
@@ -130,8 +145,14 @@ def test_fetch_all_runs_fetches_concurrently() -> list[str]:
 
 concurrent_starts = test_fetch_all_runs_fetches_concurrently()
 print("all fetches started before any finished:", concurrent_starts)
+claim(
+    "All three fetches started before any finished",
+    concurrent_starts == ["a", "b", "c"],
+    measured=f"started {concurrent_starts}",
+    expected="['a', 'b', 'c']",
+)
 
 # %%
 # Take-away: never wait for time in a test; wait for the event that says it
-# happened (here the sleep failed the runs printed above and the event none), and
+# happened (the claims above: the sleep failed some runs, the event none), and
 # assert concurrency by a rendezvous, not a stopwatch.
