@@ -228,3 +228,20 @@ def test_chapters_page_gives_each_chapter_its_question(browser, site) -> None:
         assert card["title"].startswith(f"{number}. "), card["title"]
         assert card["question"].endswith(("?", ".")), f"{card['title']}: no question"
         assert card["image"], f"{card['title']}: no thumbnail (or no alt text)"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("wayfinding_page", ["symptoms.html", "chapters.html"])
+def test_wayfinding_pages_are_accessible(browser, wayfinding_page, mode) -> None:
+    """axe-core, as test_accessibility.py runs it, on the two pages these pieces make."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    with browser.open(wayfinding_page, color_scheme=mode) as tab:
+        violations = Axe().run(tab).response["violations"]
+    blocking = [v for v in violations if v["impact"] in {"serious", "critical"}]
+    report = [
+        f"{v['impact']}: {v['id']} ({v['help']}) at "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in blocking
+    ]
+    assert not blocking, f"{wayfinding_page} ({mode}):\n" + "\n".join(report)
