@@ -87,7 +87,8 @@ def test_coordination_primitives() -> None:
 
 def test_blocking_call_freezes_the_heartbeat() -> None:
     run = example("07_asyncio/08_never_block_the_loop.py")
-    # Frozen by a blocking call, freed by a thread (sleep) and a process (CPU work),
+    # Frozen by a blocking call, freed by a thread (sleep) and a process (CPU work,
+    # if the ceiling probe found a second CPU free),
     # delayed by the GIL but not frozen by CPU work in a thread, and debug mode's
     # reports: every blocking step, none of the awaited sleep's.
     assert len(run.claims) == 7

@@ -99,8 +99,8 @@ def test_crawler_finds_exactly_the_reachable_pages_once_and_stops() -> None:
 
 def test_more_workers_crawl_faster_but_not_below_the_work_alone() -> None:
     run = example(WORKERS)
-    # 4 and 16 workers faster than 1, 16 several times faster, about the same CPU
-    # time whatever the workers, and no crawl under the least CPU time.
+    # 4 and 16 workers faster than 1, 16 several times faster, the clock cut far
+    # more than the CPU time, and no crawl under the least CPU time.
     assert len(run.claims) == 4
     check_claims(run)
     assert list(run.values["timings"]) == ["1 worker", "4 workers", "16 workers"]

@@ -108,10 +108,13 @@ async def compute_in_process() -> None:
 # The jobs take turns beside the heartbeat, three rounds; the chart shows each job's
 # best round, with whiskers to its worst.  asyncio's *debug mode* logs every step that
 # held the loop over ``loop.slow_callback_duration`` (0.1 s): ``measure_lags`` turns it
-# on and counts the steps it flagged.  The pool's worker is started first.
+# on and counts the steps it flagged.  The pool's worker is started first; the ceiling
+# probe of chapter 9 asks, before and after, whether a second CPU was free.
 
-from conc_examples.claims import claim, needs_gil
+from conc_examples.claims import claim, needs_cpus, needs_gil
+from conc_examples.measure.ceiling import CeilingProbe
 from conc_examples.measure.timing import measure_lags, needs_free_loop
+from conc_examples.work.workloads import calibrate
 
 JOBS = {
     "asyncio.sleep": awaited_sleep,
@@ -125,7 +128,10 @@ JOBS = {
 if __name__ == "__main__":
     with ProcessPoolExecutor(max_workers=1) as pool:
         pool.submit(compute_for, 0).result(timeout=60)
-        lags = asyncio.run(measure_lags(worst_lag, JOBS, repeat=3))
+        with CeilingProbe(2, calibrate(0.02)) as probe:  # is a second CPU free?
+            probe()
+            lags = asyncio.run(measure_lags(worst_lag, JOBS, repeat=3))
+            probe()
     for label, lag in lags.items():
         flagged = f", debug mode flagged {len(lag.flagged)}" if lag.flagged else ""
         print(f"{label:<22} lag {lag.min:5.1f} ms best, {lag.median:5.1f} median{flagged}")
@@ -143,10 +149,12 @@ if __name__ == "__main__":
 
 # %%
 # Load only makes a lag longer: a frozen loop shows on any machine, a free one only
-# if the heartbeat beside ``asyncio.sleep``, in the same rounds, was not held up.
+# if the heartbeat beside ``asyncio.sleep``, in the same rounds, was not held up, and
+# (beside work that computes) if a second CPU was free.
 
 if __name__ == "__main__":
     block_ms, free = BLOCK * 1000, needs_free_loop(lags["asyncio.sleep"], under_ms=30)
+    second_cpu = needs_cpus(probe.ceiling().speedup)
     frozen = {job: lags[job].min for job in JOBS if job.endswith("in the loop")}
     claim(
         "A blocking call inside a coroutine froze the heartbeat for about the whole call",
@@ -166,7 +174,7 @@ if __name__ == "__main__":
         lags["CPU work in a process"].median < block_ms / 4,
         measured=f"{lags['CPU work in a process'].median:.1f} ms late (median)",
         expected=f"under a quarter of the {block_ms:.0f} ms call",
-        needs=free,
+        needs=(free, second_cpu),
     )
     switch_ms, in_thread = sys.getswitchinterval() * 1000, lags["CPU work in a thread"]
     claim(
@@ -181,7 +189,7 @@ if __name__ == "__main__":
         in_thread.median < block_ms / 2,
         measured=f"{in_thread.median:.1f} ms late (median)",
         expected=f"under half the {block_ms:.0f} ms call",
-        needs=free,
+        needs=(free, second_cpu),
     )
     counts = {label: len(lag.flagged) for label, lag in lags.items()}
     claim(
