@@ -373,10 +373,22 @@ def add_chapter_cards(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = source[0].replace(CHAPTER_CARDS, chapter_cards(app))
 
 
+def read_again(app: Sphinx, env: object, added: set, changed: set, removed: set) -> list:
+    """Pages whose content this extension makes: read at every build, changed or not.
+
+    The symptom index runs its snippets again (this build's Python prints them), the
+    chapters page picks up new thumbnails, and the pages with questions keep their index
+    entries (an incremental build drops the index entries of pages it does not read).
+    """
+    pages = {"symptoms", "chapters", *QUESTIONS}
+    return sorted(page for page in pages if page in app.env.found_docs)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("symptom", SymptomDirective)
     app.connect("source-read", run_page_snippets)
     app.connect("source-read", keep_timings_out_of_search)
     app.connect("source-read", add_questions)
     app.connect("source-read", add_chapter_cards)
+    app.connect("env-get-outdated", read_again)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
