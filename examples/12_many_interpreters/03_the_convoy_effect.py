@@ -64,7 +64,8 @@ if __name__ == "__main__":
 # %%
 # Beside the CPU thread, each round trip waits about one switch interval, so the most
 # the slowdown can be is the number of round trips the thread makes alone in one
-# interval.  Alone it must fit more than ten (twelve, for a margin), or no tenfold
+# interval.  Alone it must fit well over ten (twenty: under load some round trips beside
+# the CPU thread wait less, when the OS has paused that thread too), or no tenfold
 # slowdown can show; on a loaded machine the OS makes even the lone thread wait.  So
 # each claim that times the I/O thread needs that pace, measured in the same run.
 
@@ -79,10 +80,10 @@ from conc_examples.claims import (
 
 
 def quiet_pace(*alone) -> Need:
-    """The precondition: the lone I/O thread made over 12 round trips per interval."""
+    """The precondition: the lone I/O thread made over 20 round trips per interval."""
     pace = min(each.rate for each in alone) * DEFAULT_INTERVAL
-    seen = f"alone it made {pace:.1f} round trips per switch interval (12 needed)"
-    return Need("an I/O thread that the OS runs at once", pace > 12, seen, LOAD)
+    seen = f"alone it made {pace:.1f} round trips per switch interval (20 needed)"
+    return Need("an I/O thread that the OS runs at once", pace > 20, seen, LOAD)
 
 
 if __name__ == "__main__":
