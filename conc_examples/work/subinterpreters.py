@@ -1,8 +1,8 @@
 """Find Python's interpreters API where this Python has one, and say plainly where not.
 
-Python 3.12 gave each interpreter in a process its own GIL (PEP 684), so interpreters
-in different threads can run Python code in parallel.  Python code could not create
-one until 3.14 added :mod:`!concurrent.interpreters` and
+Since Python 3.12 an interpreter created isolated has its own GIL (PEP 684), so such
+interpreters in different threads can run Python code in parallel.  Python code could
+not create one until 3.14 added :mod:`!concurrent.interpreters` and
 :class:`!concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the PyPI
 backport ``interpreters-pep-734`` (module ``interpreters_backport``) gives the same
 API.  On 3.12 that backport needs a second package and crashed with a segmentation

@@ -10,12 +10,12 @@ machine's measured ceiling, the best that two CPUs give here.
 # %%
 # One GIL per interpreter
 # -----------------------
-# The :term:`GIL` belongs to an interpreter, not to a process.  Python 3.12 gave each
-# interpreter its own (PEP 684), and Python 3.14 lets your code create them:
-# :mod:`!concurrent.interpreters` and :class:`!concurrent.futures.InterpreterPoolExecutor`
-# (PEP 734).  On 3.13 the backport from PyPI gives the same API
-# (``pip install interpreters-pep-734``).  On 3.11 and 3.12 there is nothing to import,
-# so this page then shows threads and processes only.
+# The :term:`GIL` belongs to an interpreter, not to a process.  Since Python 3.12 an
+# interpreter created isolated has its own (PEP 684), and Python 3.14 lets your code
+# create such interpreters: :mod:`!concurrent.interpreters` and
+# :class:`!concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the
+# backport from PyPI gives the same API (``pip install interpreters-pep-734``).  On
+# 3.11 and 3.12 there is nothing to import, so this page shows threads and processes.
 #
 # .. literalinclude:: /../conc_examples/work/subinterpreters.py
 #    :pyobject: load
