@@ -227,9 +227,11 @@ class SymptomDirective(SphinxDirective):
         source = nodes.literal_block(code, code, language="python")
         source["classes"].append("symptom-code")
         said = nodes.paragraph(classes=["symptom-caption"])
+        said += nodes.Text("Run as ")
+        said += nodes.literal(how, how)
         said += nodes.Text(
-            f"Run as {how} by Python {sys.version.split()[0]} while this site was"
-            f" built ({_status(outcome)}), it printed "
+            f" by Python {sys.version.split()[0]} while this site was built"
+            f" ({_status(outcome)}), it printed "
         )
         said += nodes.literal(message, message, classes=["symptom-message"])
         said += nodes.Text(":")
