@@ -62,21 +62,12 @@ if __name__ == "__main__":
     print(f"beside a CPU thread:     {io_beside_thread.rate:9,.0f} round trips/s")
 
 # %%
-# Beside the CPU thread, each round trip waits about one switch interval, so the most
-# the slowdown can be is the number of round trips the thread makes alone in one
-# interval.  Alone it must fit well over ten (twenty: under load some round trips beside
-# the CPU thread wait less, when the OS has paused that thread too), or no tenfold
-# slowdown can show; on a loaded machine the OS makes even the lone thread wait.  So
-# each claim that times the I/O thread needs that pace, measured in the same run.
+# Beside the CPU thread each round trip waits up to a switch interval, so the slowdown
+# is at most the round trips the thread makes alone in one interval.  For a tenfold
+# slowdown that must be well over ten: twenty.  On a loaded machine the OS makes even
+# the lone thread wait, so each claim that times it needs that pace, measured here.
 
-from conc_examples.claims import (
-    LOAD,
-    Need,
-    claim,
-    needs_cpus,
-    needs_free_threading,
-    needs_gil,
-)
+from conc_examples.claims import LOAD, Need, claim, needs_free_threading, needs_gil
 
 
 def quiet_pace(*alone) -> Need:
@@ -133,6 +124,7 @@ if __name__ == "__main__":
 
 from concurrent.futures import ProcessPoolExecutor
 
+from conc_examples.claims import needs_cpus
 from conc_examples.measure.ceiling import CeilingProbe
 
 if __name__ == "__main__":
