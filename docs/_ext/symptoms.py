@@ -382,6 +382,12 @@ def read_again(app: Sphinx, env: object, added: set, changed: set, removed: set)
     chapters page picks up new thumbnails, and the pages with questions keep their index
     entries (an incremental build drops the index entries of pages it does not read).
     """
+    for page in sorted(set(QUESTIONS) - app.env.found_docs):
+        logger.warning(
+            f"symptoms.QUESTIONS names {page}, which is no page (renamed?): its"
+            " questions lead nowhere",
+            type="symptoms",
+        )
     pages = {"symptoms", "chapters", *QUESTIONS}
     return sorted(page for page in pages if page in app.env.found_docs)
 
