@@ -97,6 +97,7 @@ from conc_examples.work.subinterpreters import needs_interpreters
 if __name__ == "__main__":
     free_cpus = 2 * ceiling.alone.min / ceiling.together.median
     ceiling_need = needs_cpus(free_cpus)
+    print(f"the ceiling's typical round of two over its best of one: {free_cpus:.2f}x")
     busy = {kind: statistics.median(cpus[kind]) for kind in KINDS if kind != "processes"}
     for kind, value in busy.items():
         print(f"2 {kind:<12}: {value:.2f} CPUs busy in this process")
