@@ -164,7 +164,7 @@ for graph in graphs or ["(no asyncio.format_call_graph before Python 3.14)"]:
 # One task left, the consumer, at the ``await queue.get()`` line: it waits for an
 # item that will never come.  :meth:`~asyncio.Task.get_stack` gives a suspended
 # task's own frame only, not what that frame awaits.  Python 3.14 added
-# :func:`asyncio.format_call_graph` (and ``print_call_graph``), printed above where
+# ``asyncio.format_call_graph()`` (and ``print_call_graph``), printed above where
 # this Python has it: the whole chain down to ``Queue.get``, and who awaits the task;
 # ``python -m asyncio pstree PID`` prints the same from outside the process.  Before
 # 3.14 there is neither, and this page prints only the line.
