@@ -86,7 +86,7 @@ if __name__ == "__main__":
     )
     claim(
         "The child you named reported that name, the other a default one",
-        child_names == ["Process-1", "reporter"],
+        child_names[1] == "reporter" and child_names[0].startswith("Process-"),
         measured=f"names {child_names}",
     )
     claim(
