@@ -30,6 +30,8 @@ from pathlib import Path
 
 __all__ = [
     "HELD",
+    "LOAD",
+    "MACHINE",
     "NOT_HELD",
     "NOT_SHOWN",
     "Claim",
