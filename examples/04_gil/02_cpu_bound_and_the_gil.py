@@ -160,8 +160,10 @@ if __name__ == "__main__":
     show()
 
 # %%
-# The figure under each chart is how many workers ran at once, on average, while any
-# ran: the busy time of the drawn chunks over the time they cover.
+# How many workers ran at once, on average, while any ran: the busy time of the drawn
+# chunks over the time they cover.  The threads' figure holds on a busy machine too;
+# the processes' bars overlap only where a second CPU was free at that moment, which
+# the CPU figures above already judged in their own rounds.
 
 if __name__ == "__main__":
     claim(
@@ -170,13 +172,6 @@ if __name__ == "__main__":
         measured=f"{overlap['threads']:.2f} threads running at once, on average",
         expected="under 1.3",
         needs=needs_gil(),
-    )
-    claim(
-        "The two processes ran side by side",
-        overlap["processes"] > 1.3,
-        measured=f"{overlap['processes']:.2f} processes running at once, on average",
-        expected="over 1.3",
-        needs=needs_cpus(ceiling),
     )
 
 # %%
