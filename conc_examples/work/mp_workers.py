@@ -308,3 +308,19 @@ def process_item(item: int, attempt: int, doomed: dict[int, str], ledger: str) -
     # no empty entry for a retry to read; done before, it adds a line the ledger shows.
     append_line(entry, f"{result} on attempt {attempt} by pid {os.getpid()}\n")
     return result
+
+
+def join_or_stop(child: multiprocessing.Process, timeout: float, grace: float = 5) -> None:
+    """Join ``child``; one that outlives ``timeout`` is terminated, then killed.
+
+    ``join(timeout)`` alone bounds nothing: at exit :mod:`multiprocessing` joins every
+    non-daemon child with no timeout.  ``SIGTERM`` lets the child clean up within
+    ``grace`` seconds; ``SIGKILL`` cannot be refused.
+    """
+    child.join(timeout)
+    if child.is_alive():
+        child.terminate()
+        child.join(grace)
+    if child.is_alive():
+        child.kill()
+        child.join(grace)

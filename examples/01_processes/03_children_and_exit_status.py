@@ -116,17 +116,11 @@ if __name__ == "__main__" and os.name == "posix":
 # when your program ends, :mod:`multiprocessing` joins every non-daemon child with no
 # timeout.  So a child that outlives its timeout is stopped: ``SIGTERM`` first, a
 # grace period for it to clean up, then ``SIGKILL``, which it cannot refuse.
+#
+# .. literalinclude:: /../conc_examples/work/mp_workers.py
+#    :pyobject: join_or_stop
 
-
-def join_or_stop(child: multiprocessing.Process, timeout: float) -> None:
-    child.join(timeout)
-    if child.is_alive():
-        child.terminate()
-        child.join(5)
-    if child.is_alive():
-        child.kill()
-        child.join()
-
+from conc_examples.work.mp_workers import join_or_stop
 
 if __name__ == "__main__":
     results = multiprocessing.Queue()

@@ -14,30 +14,13 @@ in a row are not: you will see a counter lose updates, then the lock that fixes 
 # :class:`threading.Barrier`.  It also asks the interpreter to switch threads every
 # microsecond instead of every 5 ms (:func:`sys.setswitchinterval`): the windows you
 # will see are there at 5 ms too, they are just hit less often.
+#
+# .. literalinclude:: /../conc_examples/work/threads.py
+#    :pyobject: run_threads
 
 import functools
-import sys
 import threading
 import time
-from itertools import pairwise
-
-
-def run_threads(work, threads: int = 4) -> None:
-    start_together = threading.Barrier(threads)
-    default_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        workers = [
-            threading.Thread(target=lambda: (start_together.wait(5), work()))
-            for _ in range(threads)
-        ]
-        for thread in workers:
-            thread.start()
-        for thread in workers:
-            thread.join(timeout=30)
-    finally:
-        sys.setswitchinterval(default_interval)
-
 
 # %%
 # One operation: atomic
@@ -47,10 +30,11 @@ def run_threads(work, threads: int = 4) -> None:
 # from several threads: others see each done or not done, never half done.  A
 # :class:`collections.deque` promises thread-safe appends and pops at either end.
 # Four threads append to one list, then four take from one deque.
-
 from collections import deque
+from itertools import pairwise
 
 from conc_examples.claims import LOAD, Need, claim, needs_free_threading, needs_gil
+from conc_examples.work.threads import run_threads
 
 N = 10_000
 appended: list[int] = []

@@ -17,26 +17,7 @@ fix.
 # microsecond instead of every 5 ms (:func:`sys.setswitchinterval`): the windows you
 # will see are there at 5 ms too, they are just hit less often.
 
-import sys
 import threading
-
-
-def run_threads(work, threads: int = 4) -> None:
-    start_together = threading.Barrier(threads)
-    default_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        workers = [
-            threading.Thread(target=lambda: (start_together.wait(5), work()))
-            for _ in range(threads)
-        ]
-        for thread in workers:
-            thread.start()
-        for thread in workers:
-            thread.join(timeout=30)
-    finally:
-        sys.setswitchinterval(default_interval)
-
 
 # %%
 # Check, then act: a cache that fetches twice
@@ -46,11 +27,11 @@ def run_threads(work, threads: int = 4) -> None:
 # and fetch the same key.  The fix uses one atomic operation: ``setdefault`` puts a
 # :class:`~concurrent.futures.Future` in the cache, and only the thread whose future
 # got in fetches; the others wait for its result.
-
 import time
 from concurrent.futures import Future
 
 from conc_examples.claims import claim
+from conc_examples.work.threads import run_threads
 
 KEYS = 20
 fetched: list[int] = []

@@ -38,19 +38,8 @@ import sys
 
 from conc_examples.claims import claim
 from conc_examples.measure.machine import start_method
-from conc_examples.work.mp_workers import run_until_stopped
+from conc_examples.work.mp_workers import join_or_stop, run_until_stopped
 from conc_examples.work.workloads import report_whoami
-
-
-def join_or_stop(child: multiprocessing.Process, timeout: float, grace: float = 5) -> None:
-    child.join(timeout)
-    if child.is_alive():
-        child.terminate()
-        child.join(grace)
-    if child.is_alive():
-        child.kill()
-        child.join(grace)
-
 
 if __name__ == "__main__":
     print(f"start method: {start_method()}")

@@ -27,18 +27,6 @@ import queue
 from conc_examples.claims import claim
 from conc_examples.work import mp_workers
 
-
-def join_or_stop(child: multiprocessing.Process, timeout: float, grace: float = 5) -> None:
-    """Join ``child``; one that outlives ``timeout`` is terminated, then killed."""
-    child.join(timeout)
-    if child.is_alive():
-        child.terminate()
-        child.join(grace)
-    if child.is_alive():
-        child.kill()
-        child.join(grace)
-
-
 if __name__ == "__main__":
     tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
     producer = multiprocessing.Process(target=mp_workers.produce, args=(tasks, 1000))
@@ -51,7 +39,7 @@ if __name__ == "__main__":
         raise SystemExit("the consumer sent no summary within 30 s") from None
     finally:
         for child in (producer, consumer):
-            join_or_stop(child, timeout=30)
+            mp_workers.join_or_stop(child, timeout=30)
     for q in (tasks, results):
         q.close()
         q.join_thread()  # wait for the queue's feeder thread
@@ -108,7 +96,7 @@ if __name__ == "__main__":
     for _ in workers:
         tasks.put(None)  # one sentinel per worker: now they stop
     for worker in workers:
-        join_or_stop(worker, timeout=30)
+        mp_workers.join_or_stop(worker, timeout=30)
     for q in (tasks, results):
         q.close()
         q.join_thread()
