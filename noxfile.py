@@ -83,7 +83,9 @@ def _install(session: nox.Session, *groups: str) -> None:
         session.log("dependencies unchanged since the last install: not reinstalling")
         return
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
-    session.install("-e", ".[engines]")  # chapter 10's engines: Celery, Dask, gevent
+    # Every extra: the pages that need more packages (chapter 10's engines, ...) all run.
+    extras = ",".join(PYPROJECT["project"].get("optional-dependencies", {}))
+    session.install("-e", f".[{extras}]" if extras else ".")
     stamp.write_text(wanted.hexdigest())
 
 
