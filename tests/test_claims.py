@@ -6,11 +6,21 @@ import os
 import sys
 from pathlib import Path
 
+import example_runner
 import pytest
 from example_runner import CLAIMS_CHECKED, EXAMPLES, ExampleRun, check_claims
 
 from conc_examples import claims
-from conc_examples.claims import HELD, LOAD, MACHINE, NOT_HELD, NOT_SHOWN, Need, claim
+from conc_examples.claims import (
+    CPU_TAKEN,
+    HELD,
+    LOAD,
+    MACHINE,
+    NOT_HELD,
+    NOT_SHOWN,
+    Need,
+    claim,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
 import claims_ledger
@@ -49,7 +59,10 @@ def test_an_unmet_need_wins_over_the_check_and_names_what_was_lacking() -> None:
     found = claim("Processes were faster", True, measured="1.6x", needs=(busy,))
     assert found.state == NOT_SHOWN
     if (os.cpu_count() or 1) >= 2:
-        assert found.lacking == LOAD and "1.05x" in found.reason
+        assert found.lacking == CPU_TAKEN and "1.05x" in found.reason
+    # Load outranks a taken CPU, which outranks what the machine lacks.
+    both = claim("P", True, measured="1", needs=(busy, Need("Y", False, "no Y", LOAD)))
+    assert both.lacking == LOAD and "idle machine" in both.reason
     lacking = claim(
         "Threads ran in parallel", True, measured="2 CPUs", needs=Need("X", False, "no X")
     )
@@ -80,14 +93,19 @@ def test_check_claims_fails_on_a_claim_that_did_not_hold() -> None:
         check_claims(_run(claim("A", True, measured="1"), failed))
 
 
-def test_check_claims_skips_for_the_machine_and_for_load_only_outside_ci(
+def test_check_claims_skips_for_the_machine_and_a_taken_cpu_and_for_load_only_outside_ci(
     monkeypatch,
 ) -> None:
     machine = claim("A", True, measured="1", needs=Need("Python 99", False, "3.11"))
     load = claim("B", True, measured="1", needs=Need("a free CPU", False, "1.1x", LOAD))
+    taken = claim(
+        "C", True, measured="1", needs=Need("a free CPU", False, "1.1x", CPU_TAKEN)
+    )
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.skip.Exception):
         check_claims(_run(machine))
+    with pytest.raises(pytest.skip.Exception):
+        check_claims(_run(taken))
     with pytest.raises(AssertionError, match="a free CPU"):
         check_claims(_run(load))
     monkeypatch.delenv("CI")
@@ -132,3 +150,43 @@ def test_the_ledger_and_the_summary_count_every_claim() -> None:
     ledger = claims_ledger._ledger(records)
     assert "sphx_glr_chapters_04_gil_02_cpu_bound_and_the_gil.py" in ledger
     assert "A \\| B" in ledger and ledger.count("\n") == 3
+
+
+def test_a_run_upset_by_load_is_taken_again_and_the_settled_take_judged(
+    monkeypatch,
+) -> None:
+    upset = claim("D", True, measured="1", needs=Need("a free CPU", False, "1x", CPU_TAKEN))
+    settled = claim("D", True, measured="2")
+    takes = iter([_run(upset), _run(upset), _run(settled)])
+    monkeypatch.setattr(example_runner, "run", lambda script, method: next(takes))
+    example_runner.run_cached.cache_clear()
+    try:
+        judged = example_runner.run_cached(EXAMPLES / "00_x" / "x.py", None)
+    finally:
+        example_runner.run_cached.cache_clear()
+    assert judged.claims == [settled]
+    assert "D (not shown)" in example_runner.RETAKEN.pop(judged.label)
+
+
+def test_a_wrong_claim_fails_every_take_and_a_clean_run_is_taken_once(monkeypatch) -> None:
+    wrong = claim("E", False, measured="0")
+    calls = []
+
+    def take(script, method):
+        calls.append(script)
+        return _run(wrong)
+
+    monkeypatch.setattr(example_runner, "run", take)
+    example_runner.run_cached.cache_clear()
+    try:
+        judged = example_runner.run_cached(EXAMPLES / "00_x" / "x.py", None)
+        assert len(calls) == example_runner.TAKES and judged.claims == [wrong]
+        example_runner.RETAKEN.pop(judged.label)
+        calls.clear()
+        monkeypatch.setattr(example_runner, "run", lambda s, m: calls.append(s) or _run())
+        example_runner.run_cached(EXAMPLES / "00_y" / "y.py", None)
+        assert len(calls) == 1
+    finally:
+        example_runner.run_cached.cache_clear()
+    with pytest.raises(AssertionError, match="did not hold"):
+        check_claims(judged)
