@@ -7,9 +7,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    from example_runner import CLAIMS_CHECKED
+    from example_runner import CLAIMS_CHECKED, RETAKEN, TAKES
 
     if CLAIMS_CHECKED:
         states = list(CLAIMS_CHECKED.values())
         counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
         terminalreporter.write_line(f"claims checked: {len(states)} ({counts})")
+    for label, first_take in RETAKEN.items():
+        terminalreporter.write_line(
+            f"taken again (up to {TAKES} takes): {label}; the first take said: {first_take}"
+        )
