@@ -40,6 +40,7 @@ extensions = [
     "overview",  # the landing page's figure, measured at every build
     "claims_ledger",  # every page's claims: boxes, the ledger, the landing page's count
     "symptoms",  # the symptom index: error messages printed by snippets run at build time
+    "diagrams",  # mechanism diagrams: concept-page figures, gallery thumbnails
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "**/*.ipynb", "**/*.py", "**/*.zip", "**/*.md5"]
@@ -91,6 +92,23 @@ sphinx_gallery_conf = {
     "capture_repr": (),
     # reader_downloads replaces this with the exact pip command for the page's wheel.
     "first_notebook_cell": "# This notebook imports the conc_examples helpers.",
+}
+
+# Each chapter's mechanism, a diagram of conc_examples.charts.diagrams: the thumbnail of
+# the chapter's first page and of every page that draws no chart (docs/_ext/diagrams.py).
+diagram_thumbnails = {
+    "01_processes": "start_methods",
+    "02_subprocess": "ctrl_c_process_group",
+    "03_threading": "gil_handoff",
+    "04_gil": "gil_handoff",
+    "05_multiprocessing": "start_methods",
+    "06_futures": "pool_round_trip",
+    "07_asyncio": "event_loop_cycle",
+    "08_aiohttp": "event_loop_cycle",
+    "09_benchmarking": "gil_handoff",
+    "10_beyond_one_machine": "pool_round_trip",
+    "11_when_things_go_wrong": "ctrl_c_process_group",
+    "12_many_interpreters": "pool_round_trip",
 }
 
 html_theme = "pydata_sphinx_theme"
