@@ -338,3 +338,17 @@ def run_cached(script: Path, start_method: str | None) -> ExampleRun:
     if unsettled := _unsettled(first):
         RETAKEN[first.label] = "; ".join(f"{c.text} ({c.state})" for c in unsettled)
     return result
+
+
+def example(relative: str) -> ExampleRun:
+    """The (cached) run of ``examples/<relative>`` under its first start method.
+
+    Claim tests use this: it fails the test right away if the run itself failed.
+    """
+    script = EXAMPLES / relative
+    if not script.exists():
+        raise FileNotFoundError(f"no example {relative}")
+    result = run_cached(script, start_methods_for(script)[0])
+    if problems := result.problems():
+        raise AssertionError(f"{result.label} failed:\n" + "\n".join(problems))
+    return result
