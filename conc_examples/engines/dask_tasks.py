@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conc_examples.work.ledger import append_line
 
-__all__ = ["ledger_step", "nap", "slow_square", "tiny"]
+__all__ = ["ledger_step", "nap", "note_line", "slow_square", "tiny"]
 
 
 def slow_square(x: int) -> int:
@@ -45,3 +45,13 @@ def ledger_step(ledger: str, seconds: float) -> int:
     time.sleep(seconds)
     append_line(Path(ledger), f"finished pid {os.getpid()}\n")
     return os.getpid()
+
+
+def note_line(ledger: str, line: str, *after: object) -> str:
+    """Append ``line`` to ``ledger`` and return it: the ledger is what really ran.
+
+    ``after`` is only there to be waited for: pass futures in it, and Dask runs this
+    task once their results exist, with the results in their place.
+    """
+    append_line(Path(ledger), f"{line}\n")
+    return line
