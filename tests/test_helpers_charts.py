@@ -1,14 +1,17 @@
 """The chart rules of conc_examples.charts.plotting: best round, the estimator named, the
-legend off the data, the ideal and the caption on every chart."""
+legend inside the axes and above the data, the ideal and the caption on every chart, and
+no text under 8 px on a phone."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.text import Text
 
 from conc_examples.charts import plotting
 from conc_examples.measure import machine
 from conc_examples.measure.ceiling import Ceiling, Scaling
+from conc_examples.measure.overview import Overview
 from conc_examples.measure.rounds import Race
 from conc_examples.measure.timing import Timing
 
@@ -16,17 +19,42 @@ T = Timing.of([0.2, 0.1, 0.4])
 U = Timing.of([0.1, 0.05, 0.3])
 
 
+def _data_boxes(ax):
+    """The window extents of what an axes draws from data: bars, lines, whiskers."""
+    return [
+        artist.get_window_extent()
+        for artist in [*ax.patches, *ax.lines, *ax.collections]
+        if artist.get_visible()
+    ]
+
+
 def _legend_off_the_data(fig) -> None:
+    """Every legend inside its axes (not beside it, which halves a phone's plot), and
+    above everything the axes draws from data."""
     fig.canvas.draw()
-    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + fig.legends
+    assert not fig.legends, "a figure legend sits beside the axes"
+    legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend()]
     assert legends, "a chart with an ideal has a legend"
-    for legend in legends:
-        box = legend.get_window_extent()
-        for ax in fig.axes:
-            assert not box.overlaps(ax.get_window_extent()), "the legend covers an axes"
+    for ax, legend in legends:
+        box, frame = legend.get_window_extent(), ax.get_window_extent()
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, "legend beside the axes"
+        assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1, "legend off the axes"
+        for data in _data_boxes(ax):
+            assert data.y1 <= box.y0 + 1, f"the legend covers data: {data} vs {box}"
+
+
+def _legible_on_a_phone(fig) -> None:
+    """Every text, shown at a phone's column width, at least 8 CSS px high."""
+    scale = plotting.PHONE_COLUMN_PX / (fig.get_figwidth() * fig.dpi)
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip():
+            assert text.get_fontsize() >= plotting.SMALLEST_TEXT_PT, text.get_text()
+            size = text.get_fontsize() / 72 * fig.dpi * scale
+            assert size >= 8.0, f"{text.get_text()!r}: {size:.1f} px on a phone"
 
 
 def _figures():
+    """Each chart, drawn only when a test asks for it."""
     scaling = Scaling(
         (1, 2),
         {"threads": [T, T], "processes": [T, U]},
@@ -37,25 +65,46 @@ def _figures():
     )
     race = Race({"a": T, "b": U}, {"a": 1.0, "b": 2.0}, None, 3)
     return {
-        "bar_chart": plotting.bar_chart({"a": T, "b": U}, title="bars", ideal=0.1),
-        "scaling_chart": plotting.scaling_chart(
+        "bar_chart": lambda: plotting.bar_chart({"a": T, "b": U}, title="bars", ideal=0.1),
+        "scaling_chart": lambda: plotting.scaling_chart(
             [1, 2], {"s": [T, U]}, baseline=T, title="s", ceiling=1.5
         ),
-        "speedup_bars": plotting.speedup_bars(
+        "speedup_bars": lambda: plotting.speedup_bars(
             race, {"b over a": ("b", "a")}, title="r", ideal=2.0
         ),
-        "scaling_panels": plotting.scaling_panels(scaling, title="panels"),
-        "cpus_chart": plotting.cpus_chart(scaling, title="cpus"),
+        "scaling_panels": lambda: plotting.scaling_panels(scaling, title="panels"),
+        "cpus_chart": lambda: plotting.cpus_chart(scaling, title="cpus"),
+        "overhead_chart": lambda: plotting.overhead_chart(
+            [0.001, 0.01],
+            {"pool": [T, U], "threads": [U, T]},
+            ideals=[0.05, 0.05],
+            title="a long title that has to wrap onto a second line on a phone",
+        ),
+        "overview_chart": lambda: plotting.overview_chart(
+            Overview(
+                4,
+                0.1,
+                {"waiting": {"threads": T, "asyncio": U}, "computing": {"processes": T}},
+                {"waiting": 0.1, "computing": 0.2},
+            )
+        ),
+        "bar_chart_log": lambda: plotting.bar_chart(
+            {"fork": U, "spawn": Timing.of([1.0, 1.5])}, title="log", ideal=0.01, log=True
+        ),
     }
 
 
 @pytest.mark.parametrize("name", list(_figures()))
 def test_every_chart_keeps_its_legend_off_the_data_and_carries_the_caption(name) -> None:
-    figures = _figures()
+    fig = _figures()[name]()
     try:
-        fig = figures[name]
-        assert fig._supxlabel.get_text() == machine.caption()
+        caption = fig._supxlabel.get_text()
+        assert caption.replace("\n", " · ") == machine.caption()
+        assert fig._supxlabel.get_position()[1] < min(
+            ax.get_position().y0 for ax in fig.axes
+        )
         _legend_off_the_data(fig)
+        _legible_on_a_phone(fig)
         texts = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
         texts += [
             t.get_text()
@@ -65,8 +114,7 @@ def test_every_chart_keeps_its_legend_off_the_data_and_carries_the_caption(name)
         ]
         assert any("ideal" in text for text in texts)
     finally:
-        for fig in figures.values():
-            plt.close(fig)
+        plt.close(fig)
 
 
 def test_bars_stand_at_the_best_run_and_name_the_estimator() -> None:

@@ -4,7 +4,9 @@
 bars, min-max whiskers, named on the axis) against the length of each block, the ideal.
 :func:`spread_histogram` draws many runs of the same work on a log time axis, with
 vertical lines at the summaries (min, median, mean...) the page compares.  Both carry
-the machine caption.  matplotlib is imported when a chart is drawn, not with this
+the machine caption and follow :mod:`conc_examples.charts.plotting`'s rules for a
+phone: its figure size, no text under 9 points, the legend inside the top of the axes
+with the data below it.  matplotlib is imported when a chart is drawn, not with this
 module.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from conc_examples.measure.machine import caption
+from conc_examples.charts.plotting import SMALLEST_TEXT_PT, _figure, _legend_over_the_data
 from conc_examples.measure.timing import Timing
 
 if TYPE_CHECKING:
@@ -23,20 +25,6 @@ __all__ = ["clocks_chart", "spread_histogram"]
 
 _IDEAL = {"color": "#2a9d3a", "linestyle": "--", "linewidth": 1.5}
 _LINE_STYLES = [":", "--", "-.", (0, (1, 3)), (0, (5, 1))]
-
-
-def _figure(title: str):
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(layout="constrained", figsize=(7, 3.8))
-    figure.patch.set_alpha(0.0)
-    axes.patch.set_alpha(0.0)
-    axes.set_title(title)
-    axes.grid(alpha=0.3)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    figure.supxlabel(caption(), fontsize=8, color="#555555")
-    return figure, axes
 
 
 def _label_2_and_5(value: float, _position: object) -> str:
@@ -74,14 +62,13 @@ def clocks_chart(
             [(t.max - t.median) * 1e3 for t in timings],
         ]
         bars = axes.bar(positions, medians, width, yerr=whiskers, capsize=3, label=clock)
-        axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=8)
+        axes.bar_label(bars, fmt="%.0f", padding=2, fontsize=SMALLEST_TEXT_PT)
     axes.axhline(block_seconds * 1e3, **_IDEAL, label="length of each block")
     axes.set_xticks(range(len(blocks)), blocks)
     runs = min(len(t.runs) for block in results.values() for t in block.values())
     axes.set_ylabel(f"time by that clock (ms)\nmedian of {runs} runs, fastest to slowest")
     top = max(t.max for block in results.values() for t in block.values())
-    axes.set_ylim(0, max(top, block_seconds) * 1e3 * 1.35)  # room for the legend
-    axes.legend(loc="upper left", fontsize=8, ncols=2)
+    _legend_over_the_data(axes, max(top, block_seconds) * 1e3, gap_pt=14)
     return figure
 
 
@@ -92,22 +79,33 @@ def spread_histogram(
     title: str,
     bins: int = 40,
 ) -> Figure:
-    """A histogram of ``runs_ms`` on a log axis, with a vertical line per mark (ms)."""
+    """A histogram of ``runs_ms`` on a log axis, with a vertical line per mark (ms).
+
+    The lines stop at the tallest bar, so that the legend above them covers nothing.
+    """
     import numpy as np
 
     if len(runs_ms) < 2:
         raise ValueError("spread_histogram needs at least two runs")
     figure, axes = _figure(title)
     edges = np.geomspace(min(runs_ms) * 0.95, max(runs_ms) * 1.05, bins)
-    axes.hist(runs_ms, bins=edges, color="#4c78a8", label=f"{len(runs_ms)} runs")
+    counts, _, _ = axes.hist(
+        runs_ms, bins=edges, color="#4c78a8", label=f"{len(runs_ms)} runs"
+    )
+    tallest = float(max(counts))
     axes.set_xscale("log")
     axes.xaxis.set_major_formatter("{x:g}")
     axes.xaxis.set_minor_formatter(_label_2_and_5)
     for (name, value), style in zip(marks.items(), _LINE_STYLES, strict=False):
-        axes.axvline(value, color="black", linestyle=style, label=f"{name}: {value:.3f} ms")
+        axes.vlines(
+            value,
+            0,
+            tallest,
+            color="black",
+            linestyle=style,
+            label=f"{name}: {value:.3f} ms",
+        )
     axes.set_xlabel("duration of one run (ms, log scale)")
     axes.set_ylabel("runs")
-    axes.legend(
-        loc="upper left", bbox_to_anchor=(1.01, 1.0)
-    )  # beside the axes, off the data
+    _legend_over_the_data(axes, tallest)
     return figure

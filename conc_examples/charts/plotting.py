@@ -3,9 +3,15 @@
 Every chart draws the ideal beside the measurement (a claim without its bound is half
 a claim), says in its legend which estimator it shows (by default the best of the
 runs, which load on a shared machine disturbs least, with the spread as whiskers),
-keeps the legend outside the axes where it cannot cover data, and carries the machine
-caption.  Figures are saved with a transparent background and dark text; the site's
-stylesheet gives images a light backing in dark mode, so they read in both themes.
+keeps the legend inside the top of the axes with every data point below it, and carries
+the machine caption.
+
+Every chart is drawn for a phone first: 5.2 inches wide, one column of panels, no
+text under 9 points, so that shown 358 CSS px wide (a 390 px screen) its smallest text
+is still 8 px (:data:`SMALLEST_TEXT_PT`, :data:`PHONE_COLUMN_PX`).  A legend to the
+right of the axes would halve the plot there.  Figures are saved with a transparent
+background and dark text; the site's stylesheet gives images a light backing in dark
+mode, so they read in both themes.
 
 matplotlib is imported when a chart is drawn, not with this module: a ``spawn`` child
 re-imports its parent's script, and importing pyplot there costs about a second per
@@ -30,6 +36,8 @@ if TYPE_CHECKING:
     from conc_examples.measure.rounds import Race
 
 __all__ = [
+    "PHONE_COLUMN_PX",
+    "SMALLEST_TEXT_PT",
     "bar_chart",
     "cpus_chart",
     "overhead_chart",
@@ -41,18 +49,27 @@ __all__ = [
     "timeline_chart",
 ]
 
+SMALLEST_TEXT_PT = 9.0  # no text on a chart is smaller
+PHONE_COLUMN_PX = 358  # a figure's width on a 390 px wide screen (CSS px)
+WIDTH_IN = 5.2  # 9 pt at 100 dpi in 520 px, shown 358 px wide: 8.6 px
 _STYLE = {
-    "figure.figsize": (8.0, 3.8),
+    "figure.figsize": (WIDTH_IN, 4.0),
     "figure.dpi": 100,
+    "font.size": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.titlesize": 12,
     "axes.labelsize": 10,
-    "legend.fontsize": 9,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": SMALLEST_TEXT_PT,
     "legend.framealpha": 0.85,
 }
+_TITLE_CHARS = 50  # a 12 pt title wider than this wraps onto a second line
+_LEGEND_CHARS = 44  # a legend entry wider than this wraps
+_CAPTION_CHARS = 60  # the machine caption, at 9 pt, wraps at a " · " past this
 _IDEAL = {"color": "#2a9d3a", "linestyle": "--", "linewidth": 1.5}
 _CEILING = {"color": "#c0392b", "linestyle": ":", "linewidth": 1.8}
 
@@ -67,15 +84,77 @@ def _figure(title: str) -> tuple[Figure, Axes]:
     # rc_context, so "savefig.transparent" alone would not apply.
     fig.patch.set_alpha(0.0)
     ax.patch.set_alpha(0.0)
-    ax.set_title(title)
-    fig.supxlabel(caption(), fontsize=8, color="#555555")
+    ax.set_title(_wrap(title, _TITLE_CHARS), fontsize=12)
+    _caption(fig)
     return fig, ax
 
 
-def _legend_outside(ax: Axes) -> None:
-    """Put the legend to the right of the axes, where it cannot cover any data."""
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+def _wrap(text: str, width: int) -> str:
+    """``text`` on as many lines as it takes to keep each under ``width`` characters."""
+    import textwrap
+
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_on_hyphens=False)) or line
+        for line in text.splitlines()
+    )
+
+
+def _caption(fig: Figure) -> None:
+    """The machine caption under everything, at the smallest size, on two lines if long."""
+    parts = caption().split(" · ")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if len(lines[-1]) + 3 + len(part) > _CAPTION_CHARS:
+            lines.append(part)
+        else:
+            lines[-1] += " · " + part
+    fig.supxlabel("\n".join(lines), fontsize=SMALLEST_TEXT_PT, color="#555555")
+
+
+def _legend_over_the_data(
+    ax: Axes,
+    top: float,
+    *,
+    bottom: float = 0.0,
+    log: bool = False,
+    gap_pt: float = 4.0,
+    handles: Sequence[object] | None = None,
+    labels: Sequence[str] | None = None,
+) -> None:
+    """The legend inside the top of the axes; the y-axis raised until the data is under it.
+
+    To the right of the axes a legend halves the plot on a phone, and ``loc="best"``
+    inside may still cover a bar.  So the legend takes the top left of the axes and the
+    upper y limit is set so that ``top`` (the highest bar, whisker or point) stays
+    ``gap_pt`` below the legend's lower edge: room for a bar's label above it.
+    """
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    fig = ax.figure
+    if not handles:
+        ax.set_ylim(bottom, bottom * (top / bottom) ** 1.2 if log else top * 1.2)
+        return
+    legend = ax.legend(
+        handles,
+        [_wrap(label, _LEGEND_CHARS) for label in labels],
+        loc="upper left",
+        fontsize=SMALLEST_TEXT_PT,
+    )
+    for _ in range(2):  # tick labels change with the limits, and the axes with them
+        fig.draw_without_rendering()
+        frame, box = ax.get_window_extent(), legend.get_window_extent()
+        room = (box.y0 - frame.y0 - gap_pt * fig.dpi / 72) / frame.height
+        room = max(room, 0.3)  # a legend taller than the axes: let it cover, visibly
+        if log:
+            ax.set_ylim(bottom, bottom * (top / bottom) ** (1 / room))
+        else:
+            ax.set_ylim(bottom, bottom + (top - bottom) / room)
+
+
+def _bar_labels(labels: Sequence[str]) -> list[str]:
+    """Bar names wrapped to the width a bar has on a phone, so that they do not collide."""
+    width = max(8, 48 // max(1, len(labels)))
+    return [_wrap(label, width) for label in labels]
 
 
 def _estimate(timing: Timing, estimator: str) -> float:
@@ -116,11 +195,12 @@ def bar_chart(
     ``estimator="best"`` (the default) draws each bar at the fastest run, the figure
     that load on the machine disturbs least, with a whisker up to the slowest;
     ``"median"`` draws the median with whiskers from the fastest to the slowest.  The
-    legend, which names the estimator, sits outside the axes.  ``log=True`` draws the
-    values on a logarithmic axis, for values that span several decades.
+    legend, which names the estimator, sits at the top of the axes, above every bar.
+    ``log=True`` draws the values on a logarithmic axis, for values that span several
+    decades.
     """
     fig, ax = _figure(title)
-    labels = list(timings)
+    labels = _bar_labels(list(timings))
     values = list(timings.values())
     bars = ax.bar(
         labels,
@@ -130,7 +210,7 @@ def bar_chart(
         color="#4c78a8",
         label=_estimator_label(values, estimator),
     )
-    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=9)
+    ax.bar_label(bars, fmt="%.3g", padding=3, fontsize=SMALLEST_TEXT_PT)
     if ideal is not None:
         ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}")
     ax.set_ylabel(ylabel)
@@ -138,11 +218,10 @@ def bar_chart(
     if log:
         ax.set_yscale("log")
         bottom = min([t.min for t in values] + ([ideal] if ideal else []))
-        ax.set_ylim(bottom / 2, top * 3)
         ax.set_ylabel(f"{ylabel}, log scale")
+        _legend_over_the_data(ax, top * 1.5, bottom=bottom / 2, log=True, gap_pt=15)
     else:
-        ax.set_ylim(0, top * 1.2)
-    _legend_outside(ax)
+        _legend_over_the_data(ax, top, gap_pt=15)
     return fig
 
 
@@ -161,9 +240,10 @@ def speedup_bars(
     pulled the figure down.  The race's ceiling, if it measured one, is drawn too.
     """
     fig, ax = _figure(title)
-    labels = list(pairs)
-    best = [race.speedup(*pairs[k]) for k in labels]
-    slowest = [race.slowest_speedup(*pairs[k]) for k in labels]
+    names = list(pairs)
+    labels = _bar_labels(names)
+    best = [race.speedup(*pairs[k]) for k in names]
+    slowest = [race.slowest_speedup(*pairs[k]) for k in names]
     low = [max(0.0, b - s) for b, s in zip(best, slowest, strict=True)]
     bars = ax.bar(
         labels,
@@ -173,7 +253,7 @@ def speedup_bars(
         color="#4c78a8",
         label=f"best of {race.rounds} rounds over best (whisker: down to the slowest)",
     )
-    ax.bar_label(bars, fmt="%.2fx", padding=3, fontsize=9)
+    ax.bar_label(bars, fmt="%.2fx", padding=3, fontsize=SMALLEST_TEXT_PT)
     ax.axhline(ideal, **_IDEAL, label=f"{ideal_label}: {ideal:.3g}x")
     ceiling = race.ceiling
     if ceiling is not None:
@@ -183,8 +263,9 @@ def speedup_bars(
             label=f"{ceiling.processes} independent processes: {ceiling.speedup:.2f}x",
         )
     ax.set_ylabel("speed-up (x)")
-    ax.set_ylim(0, max([*best, ideal, ceiling.speedup if ceiling else 0]) * 1.2)
-    _legend_outside(ax)
+    _legend_over_the_data(
+        ax, max([*best, ideal, ceiling.speedup if ceiling else 0]), gap_pt=15
+    )
     return fig
 
 
@@ -207,7 +288,8 @@ def scaling_chart(
     the series' fastest run, with a whisker down to its slowest; ``"median"`` divides
     medians and spans fastest to slowest.  The ideal is ``min(workers, usable CPUs)``;
     ``ceiling`` is what independent processes reach on this machine (see
-    :mod:`conc_examples.measure.ceiling`).  The legend sits outside the axes.
+    :mod:`conc_examples.measure.ceiling`).  The legend sits at the top of the axes,
+    above every point.
     """
     fig, ax = _figure(title)
     cpus = usable_cpus()
@@ -236,18 +318,34 @@ def scaling_chart(
         what = "best of" if estimator == "best" else "median of"
         ylabel = f"speed-up ({what} {runs} rounds)"
     ax.set_ylabel(ylabel)
-    ax.set_ylim(0, top * 1.2)
-    _legend_outside(ax)
+    _legend_over_the_data(ax, top)
     return fig
 
 
-def scaling_panels(scaling: Scaling, *, title: str) -> Figure:
-    """Left: speed-up over one worker; right: CPUs in use, from :func:`measure_scaling`.
+def _panels(title: str, height: float) -> tuple[Figure, list[Axes]]:
+    """Two panels one above the other (side by side they are half as wide on a phone)."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
 
-    The left panel shows the best round of one worker over each series' best round,
+    with mpl.rc_context(_STYLE):
+        fig, axes = plt.subplots(2, 1, figsize=(WIDTH_IN, height), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    for ax in axes:
+        ax.patch.set_alpha(0.0)
+    fig.suptitle(_wrap(title, _TITLE_CHARS), fontsize=12, x=0.02, ha="left")
+    _caption(fig)
+    return fig, list(axes)
+
+
+def scaling_panels(scaling: Scaling, *, title: str) -> Figure:
+    """Above: speed-up over one worker; below: CPUs in use, from :func:`measure_scaling`.
+
+    The upper panel shows the best round of one worker over each series' best round,
     with a whisker down to the slowest round, and the ceiling if it was measured; the
-    right one the median CPU seconds per wall-clock second, which load can only lower.
-    Both carry the ideal ``min(workers, usable CPUs)``; the legend sits outside.
+    lower one the median CPU seconds per wall-clock second, which load can only lower.
+    Both carry the ideal ``min(workers, usable CPUs)`` and share the y scale; the legend
+    sits at the top of the upper panel, above its points, and serves both (one colour
+    per series).
     """
     workers, series, cpus = scaling.workers, scaling.timings, scaling.cpus
     baseline = scaling.one_worker
@@ -255,32 +353,24 @@ def scaling_panels(scaling: Scaling, *, title: str) -> Figure:
     ceiling_label = "2 independent processes"
     if scaling.ceiling is not None:
         ceiling_label = f"{scaling.ceiling.processes} independent processes"
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-
-    with mpl.rc_context(_STYLE):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
-    fig.patch.set_alpha(0.0)
-    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
-    fig.supxlabel(caption(), fontsize=8, color="#555555")
+    fig, (upper, lower) = _panels(title, 6.6)
     cpus_here = usable_cpus()
     ideal = [min(n, cpus_here) for n in workers]
     top = max([*ideal, ceiling or 0])
-    for ax in (left, right):
-        ax.patch.set_alpha(0.0)
-        ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers,\n{cpus_here} CPUs)")
+    for ax in (upper, lower):
+        ax.plot(workers, ideal, **_IDEAL, label=f"ideal: min(workers, {cpus_here} CPUs)")
         ax.set_xticks(list(workers))
         ax.set_xlabel("workers")
     if ceiling is not None:
-        left.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
+        upper.axhline(ceiling, **_CEILING, label=f"{ceiling_label}: {ceiling:.2f}x")
     runs = min(len(t.runs) for timings in series.values() for t in timings)
     for name, timings in series.items():
         points = [baseline / t.min for t in timings]
         low = [max(0.0, p - baseline / t.max) for p, t in zip(points, timings, strict=True)]
-        (line,) = left.plot([], [])  # take the next colour for both panels
+        (line,) = upper.plot([], [])  # take the next colour for both panels
         colour = line.get_color()
         line.remove()
-        left.errorbar(
+        upper.errorbar(
             workers,
             points,
             yerr=[low, [0.0] * len(points)],
@@ -289,23 +379,18 @@ def scaling_panels(scaling: Scaling, *, title: str) -> Figure:
             color=colour,
             label=name,
         )
-        right.plot(workers, list(cpus[name]), marker="s", color=colour)
+        lower.plot(workers, list(cpus[name]), marker="s", color=colour)
         top = max(top, *points, *cpus[name])
-    left.set_title(f"speed-up over 1 worker (best of {runs} rounds)", fontsize=10)
-    left.set_ylabel("speed-up (x)")
-    right.set_title(f"CPUs in use (median of {runs} rounds)", fontsize=10)
-    right.set_ylabel("CPU seconds per second")
-    for ax in (left, right):
-        ax.set_ylim(0, top * 1.2)
-    handles, labels = left.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        [
-            label + ("\n(whisker: down to its slowest round)" if label in series else "")
-            for label in labels
-        ],
-        loc="outside right upper",
+    upper.set_title(
+        f"speed-up over 1 worker: best of {runs} rounds\n"
+        "(whisker: down to the slowest round)",
+        fontsize=10,
     )
+    upper.set_ylabel("speed-up (x)")
+    lower.set_title(f"CPUs in use: median of {runs} rounds", fontsize=10)
+    lower.set_ylabel("CPU s per second")
+    _legend_over_the_data(upper, top)
+    lower.set_ylim(upper.get_ylim())
     return fig
 
 
@@ -327,30 +412,23 @@ def cpus_chart(scaling: Scaling, *, title: str) -> Figure:
     ax.set_xticks(list(workers))
     ax.set_xlabel("workers")
     ax.set_ylabel(f"CPUs in use (CPU s per s,\nmedian of {rounds} rounds)")
-    ax.set_ylim(0, max([*ideal, *(v for values in cpus.values() for v in values)]) * 1.2)
-    _legend_outside(ax)
+    _legend_over_the_data(
+        ax, max([*ideal, *(v for values in cpus.values() for v in values)])
+    )
     return fig
 
 
 def overview_chart(overview: Overview) -> Figure:
     """The landing page's figure: each job done four ways, the ideal beside each.
 
-    Two panels (waiting, computing), one bar per way at its best round with a whisker
-    up to the slowest, the ideal as a dashed line, the legend outside on the right.
+    Two panels one above the other (waiting, computing), one bar per way at its best
+    round with a whisker up to the slowest, the ideal as a dashed line; each panel's
+    legend sits at its top, above the bars, and the estimator is named once, in the
+    upper one.
     """
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-
-    with mpl.rc_context(_STYLE):
-        fig, axes = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained")
-    fig.patch.set_alpha(0.0)
-    fig.suptitle(
-        f"The same {overview.tasks} tasks done four ways: who gets faster?",
-        fontsize=12,
-        x=0.01,
-        ha="left",
+    fig, axes = _panels(
+        f"The same {overview.tasks} tasks done four ways: who gets faster?", 6.8
     )
-    fig.supxlabel(caption(), fontsize=8, color="#555555")
     titles = {
         "waiting": f"waiting: {overview.tasks} waits of {overview.wait * 1e3:.0f} ms",
         "computing": f"computing: {overview.tasks} pure-Python tasks",
@@ -359,31 +437,27 @@ def overview_chart(overview: Overview) -> Figure:
         "waiting": "ideal: one wait (all overlap)",
         "computing": f"ideal: sequential / {min(overview.tasks, usable_cpus())} CPUs",
     }
-    for ax, (job, runs) in zip(axes, overview.timings.items(), strict=True):
-        ax.patch.set_alpha(0.0)
+    for index, (ax, (job, runs)) in enumerate(
+        zip(axes, overview.timings.items(), strict=True)
+    ):
         values = [t.scaled(1e3) for t in runs.values()]
         rounds = min(len(t.runs) for t in values)
         bars = ax.bar(
-            list(runs),
+            _bar_labels(list(runs)),
             [t.min for t in values],
             yerr=[[0.0] * len(values), [t.max - t.min for t in values]],
             capsize=4,
             color="#4c78a8",
-            label=f"best of {rounds} rounds\n(whisker: up to the slowest)",
+            label=f"best of {rounds} rounds (whisker: up to the slowest)"
+            if index == 0
+            else "_the estimator, named once",
         )
-        ax.bar_label(bars, fmt="%.0f", padding=3, fontsize=9)
+        ax.bar_label(bars, fmt="%.0f", padding=3, fontsize=SMALLEST_TEXT_PT)
         ideal = overview.ideal[job] * 1e3
         ax.axhline(ideal, **_IDEAL, label=ideals[job])
         ax.set_title(titles[job], fontsize=10)
         ax.set_ylabel("wall time (ms)")
-        ax.set_ylim(0, max([t.max for t in values] + [ideal]) * 1.2)
-    handles, labels = [], []
-    for ax in axes:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in labels:
-                handles.append(handle)
-                labels.append(label)
-    fig.legend(handles, labels, loc="outside right upper")
+        _legend_over_the_data(ax, max([t.max for t in values] + [ideal]), gap_pt=15)
     return fig
 
 
@@ -423,8 +497,22 @@ def overhead_chart(
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_minor_formatter(NullFormatter())
     rounds = min(len(t.runs) for timings in series.values() for t in timings)
-    ax.set_ylabel(f"job time / ideal time\n(median of {rounds} rounds, fastest to slowest)")
-    _legend_outside(ax)
+    ax.set_ylabel(
+        f"job time / ideal time\n(median of {rounds} rounds,\nfastest to slowest)"
+    )
+    highest = max(
+        t.max / i
+        for timings in series.values()
+        for t, i in zip(timings, ideals, strict=True)
+    )
+    lowest = min(
+        t.min / i
+        for timings in series.values()
+        for t, i in zip(timings, ideals, strict=True)
+    )
+    _legend_over_the_data(
+        ax, max(highest, 1.0) * 1.1, bottom=min(lowest, 1.0) / 1.2, log=True
+    )
     return fig
 
 
