@@ -40,6 +40,7 @@ extensions = [
     "overview",  # the landing page's figure, measured at every build
     "claims_ledger",  # every page's claims: boxes, the ledger, the landing page's count
     "symptoms",  # the symptom index: error messages printed by snippets run at build time
+    "exercises",  # the chapters' exercises, from docs/exercises.toml (tests run them too)
     "diagrams",  # mechanism diagrams: concept-page figures, gallery thumbnails
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
