@@ -1,0 +1,200 @@
+"""
+Latency, not just throughput: percentiles and coordinated omission
+==================================================================
+
+You load a local server that stalls once for 0.2 s, at the same rate in two ways:
+clients that wait for each answer before they send the next (a closed loop), and
+requests sent on a fixed schedule (an open loop).  The closed loop's p99 looks fine;
+the open loop's shows the queue the stall built.  Then you swap asyncio's event loop
+for uvloop and measure what a request costs in CPU time.
+
+.. requires: fastloop
+"""
+
+# %%
+# Percentiles, not the mean
+# -------------------------
+# Requests per second do not say how long anyone waited, and a mean hides the one
+# answer that took a second among a thousand fast ones.  So you report percentiles: p50
+# (half the answers came at least this fast), p99 (all but one in a hundred) and the
+# max, each the *nearest-rank* percentile, a latency some request really saw:
+#
+# .. literalinclude:: /../conc_examples/measure/latency.py
+#    :pyobject: percentile
+#
+# A server that stalls
+# --------------------
+# Every request needs the same lock (think of a cache being rebuilt, a table being
+# migrated), and every 200th request holds it for 0.2 s.  The event loop never blocks;
+# the other requests simply queue behind the lock.
+
+import asyncio
+import itertools
+
+from aiohttp import web
+
+STALL, EVERY = 0.2, 200
+
+
+def stalling_app() -> web.Application:
+    """Answers ``ok`` at once, except behind every ``EVERY``-th request's stall."""
+    lock = asyncio.Lock()
+    served = itertools.count(1)
+
+    async def answer(request: web.Request) -> web.Response:
+        async with lock:
+            if next(served) % EVERY == 0:
+                await asyncio.sleep(STALL)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/", answer)
+    return app
+
+
+# %%
+# Two ways to send the same load
+# ------------------------------
+# Both generators send 250 requests a second for 1.2 s.  The closed loop is what most
+# benchmark tools do: a few clients, each sending its next request when the previous
+# answer arrives (at its turn, or at once if it is late), timed from the moment it was
+# sent:
+#
+# .. literalinclude:: /../conc_examples/measure/latency.py
+#    :pyobject: closed_loop
+#    :start-at: async def client
+#    :end-before: answered =
+#
+# Your users are not those clients: they do not wait for each other.  The open loop
+# sends each request when it is due, and times it from that moment:
+#
+# .. literalinclude:: /../conc_examples/measure/latency.py
+#    :pyobject: open_loop
+#    :start-at: async def request
+#    :end-before: seconds =
+
+from conc_examples.measure.latency import Latencies, closed_loop, open_loop
+from conc_examples.web.webserver import serve
+
+RATE, SECONDS, CLIENTS = 250, 1.2, 2
+
+
+async def main() -> tuple[Latencies, Latencies]:
+    asyncio.get_running_loop().set_debug(False)  # on under -X dev: it costs more
+    async with serve(stalling_app()) as url:
+        closed = await closed_loop(f"{url}/", clients=CLIENTS, rate=RATE, duration=SECONDS)
+    async with serve(stalling_app()) as url:  # a fresh server: the same stall
+        opened = await open_loop(f"{url}/", rate=RATE, duration=SECONDS)
+    return closed, opened
+
+
+closed, opened = asyncio.run(main())
+closed_slow, open_slow = closed.slower_than(STALL / 2), opened.slower_than(STALL / 2)
+print(f"{closed}\n    {closed_slow} requests waited over {STALL / 2} s")
+print(f"{opened}\n    {open_slow} requests waited over {STALL / 2} s")
+
+# %%
+# The bars are the nearest-rank percentiles of every request of each load, on a log
+# axis; the dashed line is the stall.
+
+from conc_examples.charts.latency_charts import percentiles_chart
+from conc_examples.charts.plotting import show
+
+percentiles_chart([closed, opened], stall=STALL, title="One 0.2 s stall, two loads")
+show()
+
+# %%
+# Both loads met the same stall; the max of each shows it.  But while the closed loop's
+# two clients waited, nobody else sent anything: the requests due in those 0.2 s were
+# never made, so never measured.  That is *coordinated omission*: the load generator
+# coordinates with the server it measures.  The open loop kept sending, and every
+# request due during the stall waited in the queue behind it.
+
+from conc_examples.claims import LOAD, MACHINE, Need, claim
+
+kept_up = Need(
+    f"a machine that kept up with {RATE} requests a second",
+    min(closed.rate, opened.rate) >= 0.9 * RATE and max(closed.p50, opened.p50) < 0.005,
+    f"{closed.rate:.0f}/s and {opened.rate:.0f}/s, p50 {closed.p50 * 1e3:.1f} and"
+    f" {opened.p50 * 1e3:.1f} ms (under 5 ms needed)",
+    LOAD,
+)
+claim(
+    f"Both loads saw the stall: each one's slowest request waited at least {STALL} s",
+    min(closed.max, opened.max) >= STALL,
+    measured=f"max {closed.max * 1e3:.0f} ms closed, {opened.max * 1e3:.0f} ms open",
+)
+claim(
+    "At the same rate, the open loop's p99 was far above the closed loop's",
+    opened.p99 > 5 * closed.p99,
+    measured=f"p99 {opened.p99 * 1e3:.1f} ms open, {closed.p99 * 1e3:.1f} ms closed",
+    expected="over 5 times",
+    needs=kept_up,
+)
+claim(
+    f"The closed loop's slow answers were one per client ({CLIENTS}), the open loop's"
+    " all those due during the stall",
+    closed_slow <= CLIENTS < 4 * CLIENTS < open_slow,
+    measured=f"{closed_slow} closed, {open_slow} open, over {STALL / 2} s",
+    expected=f"at most {CLIENTS} closed; over {4 * CLIENTS} open",
+    needs=kept_up,
+)
+
+# %%
+# Another event loop: uvloop
+# --------------------------
+# The loop that runs your coroutines is replaceable.  uvloop (``pip install uvloop``;
+# no Windows wheels) implements it on libuv, in C.  ``asyncio.run(main(),
+# loop_factory=uvloop.new_event_loop)`` takes it on Python 3.12+; a
+# :class:`asyncio.Runner` takes the same ``loop_factory`` on 3.11 too.  Which one costs
+# less per request?  Wall time under load says little, so you count the CPU time of
+# the thread that runs the server and the client, in interleaved rounds.
+
+from conc_examples.measure.latency import cpu_per_request
+
+try:
+    import uvloop
+except ImportError:  # not installed, or Windows
+    uvloop = None
+
+loops = {"asyncio": None} | ({"uvloop": uvloop.new_event_loop} if uvloop else {})
+
+
+async def request_cost() -> float:
+    asyncio.get_running_loop().set_debug(False)
+    async with serve(stalling_app()) as url:
+        return await cpu_per_request(f"{url}/", requests=100)  # before any stall
+
+
+cpu_seconds: dict[str, list[float]] = {name: [] for name in loops}
+for _ in range(5):
+    for name, factory in loops.items():
+        with asyncio.Runner(loop_factory=factory) as runner:
+            cpu_seconds[name].append(runner.run(request_cost()))
+for name, runs in cpu_seconds.items():
+    print(f"{name}: {min(runs) * 1e6:.0f} us of CPU per request (best of 5 rounds)")
+
+# %%
+# The loop is only part of a request's cost: aiohttp parses and builds every request
+# and answer in its own code, on either loop.  How much the swap saves depends on your
+# Python (newer ones run more of asyncio in C) and your code: measure it, as here.
+
+best = {name: min(runs) for name, runs in cpu_seconds.items()}
+spread = max(max(runs) / min(runs) - 1 for runs in cpu_seconds.values())
+ratio = best["uvloop"] / best["asyncio"] if uvloop else float("nan")
+installed = Need("uvloop (the fastloop extra)", bool(uvloop), "not installed", MACHINE)
+agree = Need(
+    "rounds within 25 % of their best", spread <= 0.25, f"{spread:.0%} above", LOAD
+)
+claim(
+    "With uvloop, a request cost less CPU time than with asyncio's own loop",
+    ratio < 1.0,
+    measured=f"uvloop {ratio:.2f} x asyncio's loop, best round against best round",
+    expected="under 1.00 x",
+    needs=(installed, agree),
+)
+
+# %%
+# Take-away: load a server on a schedule, time each request from when it was due, and
+# read p99 and the max; above, one stall gave the open loop a p99 many times the closed
+# loop's (the claims), and uvloop changed a request's CPU time by the ratio printed.
