@@ -258,7 +258,7 @@ def start_methods() -> Figure:
         _arrow(ax, (x, 4.55), (x, 4.1))
         _arrow(ax, (x, 2.4), (x, 2.0))
         ax.text(x, 0.7, f"default:\n{default}", ha="center", va="center",
-                fontsize=NOTE_PT - 1, color=SOFT_INK)  # fmt: skip
+                fontsize=NOTE_PT, color=SOFT_INK)  # fmt: skip
     return fig
 
 

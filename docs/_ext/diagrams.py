@@ -26,14 +26,11 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
-from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
-
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:  # the logic runs without Sphinx: the unit tests import this bare
+    from docutils import nodes
+    from sphinx.application import Sphinx
 
 FOLDER = Path("_build") / "diagrams"  # inside the source folder, ignored by git
 THUMBNAIL_PX = (400, 280)  # sphinx-gallery's default thumbnail_size
@@ -77,28 +74,40 @@ def write_figures(app: Sphinx) -> None:
         _write_if_changed(Path(app.srcdir) / FOLDER / f"{name}.svg", render(name, "svg"))
 
 
-class DiagramFigure(SphinxDirective):
-    """A figure of one diagram, its alt text from the diagram, the caption from the page."""
+def _diagram_directive() -> type:
+    """The ``diagram`` directive, made here: importing this module needs no Sphinx."""
+    from docutils import nodes
+    from sphinx.util.docutils import SphinxDirective
 
-    required_arguments = 1
-    has_content = True
+    class DiagramFigure(SphinxDirective):
+        """A figure of one diagram: alt text from the diagram, caption from the page."""
 
-    def run(self) -> list[nodes.Node]:
-        from conc_examples.charts.diagrams import DIAGRAMS
+        required_arguments = 1
+        has_content = True
 
-        name = self.arguments[0]
-        if name not in DIAGRAMS:
-            raise self.error(f"no diagram {name!r}; there are {', '.join(DIAGRAMS)}")
-        image = nodes.image(uri=f"/{FOLDER.as_posix()}/{name}.svg", alt=DIAGRAMS[name].alt)
-        figure = nodes.figure("", image, classes=["diagram"])
-        if self.content:
-            holder = nodes.Element()
-            self.state.nested_parse(self.content, self.content_offset, holder)
-            paragraph = holder.children[0] if holder.children else None
-            if isinstance(paragraph, nodes.paragraph):
-                figure += nodes.caption(paragraph.rawsource, "", *paragraph.children)
-        self.set_source_info(figure)
-        return [figure]
+        def run(self) -> list[nodes.Node]:
+            from conc_examples.charts.diagrams import DIAGRAMS
+
+            name = self.arguments[0]
+            if name not in DIAGRAMS:
+                raise self.error(f"no diagram {name!r}; there are {', '.join(DIAGRAMS)}")
+            image = nodes.image(uri=image_uri(name), alt=DIAGRAMS[name].alt)
+            figure = nodes.figure("", image, classes=["diagram"])
+            if self.content:
+                holder = nodes.Element()
+                self.state.nested_parse(self.content, self.content_offset, holder)
+                paragraph = holder.children[0] if holder.children else None
+                if isinstance(paragraph, nodes.paragraph):
+                    figure += nodes.caption(paragraph.rawsource, "", *paragraph.children)
+            self.set_source_info(figure)
+            return [figure]
+
+    return DiagramFigure
+
+
+def image_uri(name: str) -> str:
+    """Where a page finds the diagram ``name``: relative to the source folder."""
+    return f"/{FOLDER.as_posix()}/{name}.svg"
 
 
 def thumbnails_to_replace(
@@ -127,6 +136,8 @@ def replace_thumbnails(app: Sphinx) -> None:
     mapping: dict[str, str] = app.config.diagram_thumbnails
     unknown = sorted(set(mapping.values()) - set(DIAGRAMS))
     if unknown:
+        from sphinx.errors import ConfigError
+
         raise ConfigError(f"diagram_thumbnails names no diagram: {', '.join(unknown)}")
     conf = app.config.sphinx_gallery_conf
     drawn: dict[str, bytes] = {}
@@ -146,7 +157,7 @@ def replace_thumbnails(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("diagram_thumbnails", {}, "env", types=[dict])
-    app.add_directive("diagram", DiagramFigure)
+    app.add_directive("diagram", _diagram_directive())
     app.connect("builder-inited", write_figures)
     # After sphinx-gallery's own handler (priority 500), which writes the thumbnails.
     app.connect("builder-inited", replace_thumbnails, priority=600)
