@@ -171,4 +171,6 @@ if __name__ == "__main__":
 # %%
 # Take-away: Dask's ``Client`` is an executor whose workers can be anywhere; the task
 # above outlived its worker and finished on another (the seconds printed above), because
-# the scheduler, not the worker, owns the task.
+# the scheduler, not the worker, owns the task.  Results as they finish, a graph of
+# tasks in one go, and what becomes of a future you drop: a later page,
+# :ref:`sphx_glr_chapters_10_beyond_one_machine_05_dask_delayed_and_as_completed.py`.
