@@ -106,7 +106,7 @@ diagram_thumbnails = {
     "06_futures": "pool_round_trip",
     "07_asyncio": "event_loop_cycle",
     "08_aiohttp": "event_loop_cycle",
-    "09_benchmarking": "gil_handoff",
+    "09_benchmarking": "two_clocks",
     "10_beyond_one_machine": "pool_round_trip",
     "11_when_things_go_wrong": "ctrl_c_process_group",
     "12_many_interpreters": "pool_round_trip",

@@ -66,6 +66,7 @@ def test_the_registry_names_each_function() -> None:
         "pool_round_trip",
         "start_methods",
         "ctrl_c_process_group",
+        "two_clocks",
     }
     for name, diagram in diagrams.DIAGRAMS.items():
         assert diagram.name == name
@@ -132,6 +133,7 @@ def test_labels_inside_the_figure_apart_and_clear_of_box_edges(drawn) -> None:
         ("pool_round_trip", ["pickles", "pipe", "worker"]),
         ("start_methods", ["fork", "spawn", "__mp_main__", "forkserver"]),
         ("ctrl_c_process_group", ["Ctrl-C", "SIGINT", "foreground process group"]),
+        ("two_clocks", ["CPU clock", "wall clock", "CPU-bound", "I/O-bound"]),
     ],
 )
 def test_alt_text_says_what_the_picture_shows(name: str, words: list[str]) -> None:

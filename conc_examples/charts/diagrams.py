@@ -1,10 +1,10 @@
 """Pictures of the mechanisms the chapters measure, drawn from code at build time.
 
-Five diagrams: the GIL passing between two threads, the event loop's cycle, one task's
-round trip through a process pool, the three start methods, and Ctrl-C reaching a
-process group.  Each is a function that returns a matplotlib figure; :data:`DIAGRAMS`
-names them with the text alternative that says what the picture shows, so the page and
-the picture never disagree (``docs/_ext/diagrams.py`` draws them while the site builds
+Six diagrams: the GIL passing between two threads, the event loop's cycle, one task's
+round trip through a process pool, the three start methods, Ctrl-C reaching a process
+group, and the two clocks that tell computing from waiting.  Each is a function that
+returns a matplotlib figure; :data:`DIAGRAMS` names them with the text alternative that
+says what the picture shows, so the page and the picture never disagree (``docs/_ext/diagrams.py`` draws them while the site builds
 and puts them on the concept pages and in the galleries' thumbnails).
 
 They are drawn for a phone: a 10:7 canvas (the gallery thumbnail's shape), few labels,
@@ -36,6 +36,7 @@ __all__ = [
     "gil_handoff",
     "pool_round_trip",
     "start_methods",
+    "two_clocks",
 ]
 
 SIZE = (6.0, 4.2)  # inches: 10:7, the shape of a gallery thumbnail (400 x 280)
@@ -284,6 +285,35 @@ def ctrl_c_process_group() -> Figure:
     return fig
 
 
+def two_clocks() -> Figure:
+    """The wall clock and the CPU clock of a process, for work that computes and work
+    that waits: the one measurement that tells CPU-bound from I/O-bound work.
+
+    While a process computes, its CPU clock keeps pace with the wall clock; while it
+    waits (a sleep, a socket, a disk), the wall clock runs on and the CPU clock hardly
+    moves.  A sketch of what the measurement shows, not a measurement.
+    """
+    fig, ax = _canvas("Two clocks tell the work apart")
+    left, right = 3.3, 9.6
+    rows = [
+        ("computes", 4.85, [("wall clock", 1.0, WAITS), ("CPU clock", 0.97, RUNS)]),
+        ("waits", 2.05, [("wall clock", 1.0, WAITS), ("CPU clock", 0.04, RUNS)]),
+    ]
+    for kind, y, bars in rows:
+        ax.text(0.2, y, kind, ha="left", va="center", fontsize=LABEL_PT + 1,
+                color=INK, fontweight="bold")  # fmt: skip
+        for (clock, share, fill), dy in zip(bars, (0.55, -0.55), strict=True):
+            width = (right - left) * share
+            _box(ax, (left + width / 2, y + dy), (width, 0.8), "", fill=fill)
+            ax.text(left - 0.15, y + dy, clock.split()[0], ha="right", va="center",
+                    fontsize=NOTE_PT, color=SOFT_INK)  # fmt: skip
+    ax.text(6.45, 4.3 - 0.95, "CPU keeps pace: CPU-bound", ha="center", va="center",
+            fontsize=NOTE_PT, color=INK)  # fmt: skip
+    ax.text(6.45, 0.55, "CPU hardly moves: I/O-bound", ha="center", va="center",
+            fontsize=NOTE_PT, color=INK)  # fmt: skip
+    return fig
+
+
 DIAGRAMS: dict[str, Diagram] = {
     d.name: d
     for d in (
@@ -328,6 +358,14 @@ DIAGRAMS: dict[str, Diagram] = {
             "Ctrl-C pressed in a terminal: the terminal sends SIGINT to every process"
             " of the foreground process group, here a parent and its three pool"
             " workers, so each of them receives its own SIGINT.",
+        ),
+        Diagram(
+            "two_clocks",
+            two_clocks,
+            "A sketch of two clocks for two kinds of work. For work that computes, the"
+            " CPU clock bar is as long as the wall clock bar: the work is CPU-bound. For"
+            " work that waits, the wall clock bar is just as long but the CPU clock bar"
+            " is a sliver: the work is I/O-bound.",
         ),
     )
 }
