@@ -4,8 +4,9 @@ Six diagrams: the GIL passing between two threads, the event loop's cycle, one t
 round trip through a process pool, the three start methods, Ctrl-C reaching a process
 group, and the two clocks that tell computing from waiting.  Each is a function that
 returns a matplotlib figure; :data:`DIAGRAMS` names them with the text alternative that
-says what the picture shows, so the page and the picture never disagree (``docs/_ext/diagrams.py`` draws them while the site builds
-and puts them on the concept pages and in the galleries' thumbnails).
+says what the picture shows, so the page and the picture never disagree
+(``docs/_ext/diagrams.py`` draws them while the site builds and puts them on the concept
+pages and in the galleries' thumbnails).
 
 They are drawn for a phone: a 10:7 canvas (the gallery thumbnail's shape), few labels,
 large type.  Unlike the charts (transparent, backed by the stylesheet in dark mode) a
