@@ -12,8 +12,8 @@ How the load is generated decides what those percentiles can see:
 * :func:`closed_loop`: N clients, each sends its next request only when the answer to
   the previous one has arrived (and not before its turn on the schedule).  Its latency
   runs from the moment the request was *sent*.  When the server stalls, the clients
-  wait with it and send nothing: the requests that real users would have sent meanwhile
-  are never made, so never measured (*coordinated omission*);
+  wait with it and send nothing: the requests due meanwhile go out after the stall and
+  are timed from then, so their wait is never measured (*coordinated omission*);
 * :func:`open_loop`: requests are sent on a fixed schedule, whether or not earlier ones
   were answered, as independent users send them.  Its latency runs from the moment the
   request was *due*, so a stall shows as the queue that built up behind it.

@@ -37,7 +37,6 @@ STALL, EVERY = 0.2, 200
 
 
 def stalling_app() -> web.Application:
-    """Answers ``ok`` at once, except behind every ``EVERY``-th request's stall."""
     lock = asyncio.Lock()
     served = itertools.count(1)
 
@@ -64,6 +63,7 @@ def stalling_app() -> web.Application:
 #    :pyobject: closed_loop
 #    :start-at: async def client
 #    :end-before: answered =
+#    :dedent: 8
 #
 # Your users are not those clients: they do not wait for each other.  The open loop
 # sends each request when it is due, and times it from that moment:
@@ -72,6 +72,7 @@ def stalling_app() -> web.Application:
 #    :pyobject: open_loop
 #    :start-at: async def request
 #    :end-before: seconds =
+#    :dedent: 8
 
 from conc_examples.measure.latency import Latencies, closed_loop, open_loop
 from conc_examples.web.webserver import serve
@@ -105,10 +106,10 @@ show()
 
 # %%
 # Both loads met the same stall; the max of each shows it.  But while the closed loop's
-# two clients waited, nobody else sent anything: the requests due in those 0.2 s were
-# never made, so never measured.  That is *coordinated omission*: the load generator
-# coordinates with the server it measures.  The open loop kept sending, and every
-# request due during the stall waited in the queue behind it.
+# two clients waited, nobody sent anything: the requests due meanwhile went out after
+# the stall, timed from then, so their wait was never measured.  That is *coordinated
+# omission*: the load generator coordinates with the server it measures.  The open
+# loop kept sending, and every request due during the stall queued behind it.
 
 from conc_examples.claims import LOAD, MACHINE, Need, claim
 
@@ -143,12 +144,11 @@ claim(
 # %%
 # Another event loop: uvloop
 # --------------------------
-# The loop that runs your coroutines is replaceable.  uvloop (``pip install uvloop``;
-# no Windows wheels) implements it on libuv, in C.  ``asyncio.run(main(),
-# loop_factory=uvloop.new_event_loop)`` takes it on Python 3.12+; a
-# :class:`asyncio.Runner` takes the same ``loop_factory`` on 3.11 too.  Which one costs
-# less per request?  Wall time under load says little, so you count the CPU time of
-# the thread that runs the server and the client, in interleaved rounds.
+# The loop that runs your coroutines is replaceable: uvloop (no Windows wheels) is one
+# in C, on libuv.  ``asyncio.run(main(), loop_factory=uvloop.new_event_loop)`` takes it
+# on Python 3.12+, and :class:`asyncio.Runner` takes the same ``loop_factory`` on 3.11.
+# Which costs less per request?  Wall time under load says little, so you count the CPU
+# time of the thread that runs server and client, in interleaved rounds.
 
 from conc_examples.measure.latency import cpu_per_request
 
