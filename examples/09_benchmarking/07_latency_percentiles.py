@@ -114,10 +114,10 @@ show()
 from conc_examples.claims import LOAD, MACHINE, Need, claim
 
 kept_up = Need(
-    f"a machine that kept up with {RATE} requests a second",
-    min(closed.rate, opened.rate) >= 0.9 * RATE and max(closed.p50, opened.p50) < 0.005,
+    f"a machine that kept up: over {0.8 * RATE:.0f} requests a second, p50 under 5 ms",
+    min(closed.rate, opened.rate) >= 0.8 * RATE and max(closed.p50, opened.p50) < 0.005,
     f"{closed.rate:.0f}/s and {opened.rate:.0f}/s, p50 {closed.p50 * 1e3:.1f} and"
-    f" {opened.p50 * 1e3:.1f} ms (under 5 ms needed)",
+    f" {opened.p50 * 1e3:.1f} ms",
     LOAD,
 )
 claim(
