@@ -14,11 +14,14 @@ list).  Then you will see what starting one costs, beside a thread and a process
 # never be used from another.  A few types are *shareable*: numbers, strings, bytes,
 # ``None``, tuples of these, and the interpreters' own queues; ``is_shareable`` says
 # which.  They cross cheaply, and a queue stays one queue on both sides.  Python 3.14
-# also lets most other values cross ``Queue.put``, ``prepare_main``,
-# ``Interpreter.call`` and :class:`!InterpreterPoolExecutor`, as a copy made by
-# :mod:`pickle`; the 3.13 backport refuses them.  Either way a list is never *shared*.
+# also lets most other values cross ``Queue.put``, ``Interpreter.call`` and
+# :class:`!InterpreterPoolExecutor`, as a copy made by :mod:`pickle`, while
+# ``prepare_main`` still takes shareable values only; on 3.13 this page shows only the
+# refusal.  Either way a list is never *shared*.
 # Python 3.14+ or 3.13 with the backport (see the first page); elsewhere the page says
 # so and skips to the start-up costs.
+
+import sys
 
 from conc_examples.claims import claim
 from conc_examples.work.subinterpreters import MISSING, load, needs_interpreters
@@ -50,9 +53,10 @@ if __name__ == "__main__":
 # %%
 # In and out, and a GIL of its own
 # --------------------------------
-# You hand values to the interpreter's ``__main__`` with ``prepare_main``, then run
-# source code there with ``exec``.  The code imports what it needs: nothing of this
-# script exists in there.  The answer comes back on the queue, with a timeout.
+# You hand shareable values to the interpreter's ``__main__`` with ``prepare_main``,
+# then run source code there with ``exec``.  The code imports what it needs: nothing of
+# this script exists in there.  The answer comes back on the queue, with a timeout.  A
+# list goes in on a queue of its own (3.14+), which hands the interpreter a copy.
 #
 # .. literalinclude:: /../conc_examples/work/subinterpreters.py
 #    :pyobject: new_interpreter
@@ -71,7 +75,8 @@ from conc_examples.work.workloads import cpu_bound
 CODE = """
 from conc_examples.work.workloads import cpu_bound
 results.put(cpu_bound(n))
-if data is not None:
+if inbox is not None:
+    data = inbox.get(timeout=10)
     data.append(3)  # the list in here: a copy of the caller's, or the same one?
     results.put(data)
 """
@@ -83,12 +88,16 @@ if __name__ == "__main__" and has_interpreters:
     try:
         config = _interpreters.get_config(worker.id)
         print(f"its GIL: {config.gil}; checks: {config.check_multi_interp_extensions}")
-        worker.prepare_main(results=queue, n=100_000, data=None)
+        worker.prepare_main(results=queue, n=100_000, inbox=None)
         mine, came_back = [1, 2], "nothing: refused"
         try:
-            worker.prepare_main(data=mine)  # 3.14: a pickled copy; the backport: refused
+            worker.prepare_main(data=mine)  # shareable values only, on every version
         except interpreters.NotShareableError as error:
-            print(f"a list is refused: NotShareableError: {error}")
+            print(f"prepare_main refuses a list: NotShareableError: {error}")
+        if sys.version_info >= (3, 14):  # a queue takes it, as a pickled copy
+            inbox = interpreters.create_queue()
+            inbox.put(mine)
+            worker.prepare_main(inbox=inbox)
         worker.exec(CODE)
         answer = queue.get(timeout=10)
         if not queue.empty():
