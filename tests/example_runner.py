@@ -68,6 +68,7 @@ _DASKS_OWN_LOOP = re.compile(
 )
 ALLOWED_STDERR["02_dask_distributed.py"] = _DASKS_OWN_LOOP
 ALLOWED_STDERR["03_what_a_task_costs.py"] = _DASKS_OWN_LOOP
+ALLOWED_STDERR["05_dask_delayed_and_as_completed.py"] = _DASKS_OWN_LOOP
 
 # Allowed for every example, but only when short: asyncio's debug mode (on under
 # -X dev) logs every callback that held the loop over 100 ms.  On a loaded machine a
