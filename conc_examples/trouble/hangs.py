@@ -93,12 +93,14 @@ def frames_in(dump: str, filename: str) -> list[Frame]:
 
 
 def trimmed(dump: str, filename: str) -> str:
-    """A faulthandler/py-spy dump cut to what a reader needs: each thread's first line
-    and its frames in ``filename`` (not the standard library's, nor ``<module>``)."""
-    kept = []
+    """A faulthandler/py-spy dump cut to what a reader needs: the threads with a frame in
+    ``filename``, each with its first line and those frames (not the standard
+    library's, nor ``<module>``); a thread with none there (the main thread, waiting at
+    module level) is left out, not shown with an empty stack."""
+    threads: list[list[str]] = []
     for text in dump.splitlines():
         if _THREAD.match(text):
-            kept.append(text)
+            threads.append([text])
             continue
         if match := _FAULTHANDLER_FRAME.match(text):
             path, function = match.group(1), match.group(3)
@@ -106,9 +108,9 @@ def trimmed(dump: str, filename: str) -> str:
             path, function = match.group(2), match.group(1)
         else:
             continue
-        if Path(path).name == Path(filename).name and function != "<module>":
-            kept.append(text.replace(str(Path(path).parent) + "/", ""))
-    return "\n".join(kept)
+        if threads and Path(path).name == Path(filename).name and function != "<module>":
+            threads[-1].append(text.replace(str(Path(path).parent) + "/", ""))
+    return "\n".join(line for thread in threads if len(thread) > 1 for line in thread)
 
 
 def count_lines() -> None:
