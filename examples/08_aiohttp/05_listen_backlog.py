@@ -2,8 +2,8 @@
 The listen backlog: two hundred connections at once
 ===================================================
 
-A hundred requests at once took about one server delay.  Send two hundred, all
-opening their connections in the same instant, and some of them take over a second.
+The previous page sent a hundred requests at once.  Send two hundred, all opening
+their connections in the same instant, and some of them take over a second.
 Nothing failed: you will see the kernel turn connection attempts away because a
 queue was full, the clients try again a second later, and a bigger queue fix it.
 """
