@@ -17,7 +17,9 @@ when it ends or times out), before the page is parsed.  The page shows the code,
 what the child printed, word for word (paths shortened).  ``:message:`` must be in that
 output, or the build fails: a heading that this Python no longer prints cannot stay on
 the page.  The message also becomes an index entry, so that the site's search takes a
-pasted message straight to its entry.
+pasted message straight to its entry.  Where Pythons word it differently, ``:message:``
+lists each wording, separated by `` || `` (``A || B``): one must be in the output, the
+page shows the one this build's Python printed, and every wording is indexed.
 
 Options: ``:run: c`` runs the code as ``python -c CODE`` (no script file: the
 ``__main__`` of the REPL and of notebooks) instead of ``python script.py``; ``:tail:
@@ -199,15 +201,19 @@ class SymptomDirective(SphinxDirective):
         if key not in _OUTCOMES:
             _OUTCOMES[key] = run_snippet(*key)
         outcome = _OUTCOMES[key]
-        message = self.options.get("message", "").strip()
+        wordings = self.options.get("message", "").split(" || ")
+        messages = [m.strip() for m in wordings if m.strip()]
         where = f"{self.env.docname}.md, line {self.lineno}"
-        if not message:
+        if not messages:
             raise ExtensionError(f"{where}: a symptom needs a :message:")
-        if message not in outcome.output:
+        printed_here = [m for m in messages if m in outcome.output]
+        if not printed_here:
             raise ExtensionError(
-                f"{where}: the snippet no longer prints {message!r}; it printed"
+                f"{where}: the snippet no longer prints"
+                f" {' or '.join(map(repr, messages))}; it printed"
                 f" ({_status(outcome)}):\n{outcome.output}"
             )
+        message = printed_here[0]
         shown = outcome.output
         if "tail" in self.options:
             shown = "\n".join(["...", *shown.splitlines()[-self.options["tail"] :]])
@@ -215,7 +221,7 @@ class SymptomDirective(SphinxDirective):
         target_id = f"symptom-{self.env.new_serialno('symptom')}"
         target = nodes.target("", "", ids=[target_id])
         # The search box matches a pasted message, or the heading's words, to an entry.
-        names = [message]
+        names = [message, *(m for m in messages if m != message)]
         heading = _HEADINGS.get(key, "")
         if heading and heading not in names:
             names.append(heading)
