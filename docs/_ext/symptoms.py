@@ -253,6 +253,11 @@ class SymptomDirective(SphinxDirective):
 # becomes a main index entry under the page's title, which the site's search ranks
 # first for a query that is most of the entry's text.
 QUESTIONS: dict[str, list[str]] = {
+    "chapters/09_benchmarking/07_latency_percentiles": [
+        "p99 latency",
+        "coordinated omission in a load test",
+        "is uvloop faster than asyncio",
+    ],
     "chapters/08_aiohttp/04_how_many_at_once": [
         "100 HTTP requests concurrently",
         "how many requests at once",
