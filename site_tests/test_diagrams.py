@@ -16,10 +16,13 @@ from PIL import Image
 from site_browser import PHONE
 
 CONCEPT_DIAGRAMS = {
+    "concepts/machine.html": "start_methods",
+    "concepts/kinds-of-work.html": "two_clocks",
+    "concepts/sync-and-async.html": "event_loop_cycle",
+    "concepts/concurrency-and-parallelism.html": "gil_handoff",
     "concepts/gil.html": "gil_handoff",
     "concepts/routines.html": "event_loop_cycle",
     "concepts/queues.html": "pool_round_trip",
-    "concepts/machine.html": "start_methods",
     "concepts/resources.html": "ctrl_c_process_group",
 }
 FIGURE = "figure.diagram img"
@@ -50,6 +53,18 @@ def _ink(image: Image.Image) -> float:
     rgba = image.convert("RGBA")
     grey = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("L")
     return sum(grey.histogram()[:DARK]) / (rgba.width * rgba.height)
+
+
+def test_every_concept_page_has_a_diagram(site) -> None:
+    pages = {
+        p.relative_to(site).as_posix()
+        for p in (site / "concepts").glob("*.html")
+        if p.name != "index.html"
+    }
+    assert pages, "no concept pages"
+    assert pages <= set(CONCEPT_DIAGRAMS), (
+        f"no diagram on {sorted(pages - set(CONCEPT_DIAGRAMS))}"
+    )
 
 
 def test_concept_page_shows_its_diagram_with_alt_text(browser, concept_page) -> None:
