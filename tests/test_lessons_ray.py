@@ -4,12 +4,15 @@ The page's claims (one ``ray.get`` of the list against ``ray.get`` in the loop, 
 in order, every process gone after ``ray.shutdown()``) are judged from its run; these
 tests add what a claim cannot say: how many it makes, that the page runs cleanly and
 says so in one line where Ray is missing, and that the helper's cluster listens on
-127.0.0.1 only, leaves no token in ``~/.ray`` and gives the environment back.  Where
-this Python has no Ray (3.15, a free-threaded build) the tests that need one skip.
+127.0.0.1 only, leaves no token in ``~/.ray`` and gives the environment back.  A Ray
+driver keeps native threads after ``ray.shutdown()`` (and this process forks later),
+so the cluster test drives Ray from a child process, as the page does.  Where this
+Python has no Ray (3.15, a free-threaded build) the tests that need one skip.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,10 +22,10 @@ import pytest
 from example_runner import EXAMPLES, check_claims, example
 
 from conc_examples.claims import MACHINE
-from conc_examples.engines.ray_tasks import MISSING, load, needs_ray
+from conc_examples.engines.ray_tasks import MISSING, installed, needs_ray
 
 RAY_PAGE = "10_beyond_one_machine/06_ray_tasks.py"
-HAS_RAY = load() is not None
+HAS_RAY = installed()
 needs_ray_here = pytest.mark.skipif(not HAS_RAY, reason=f"no Ray for {sys.version}")
 
 
@@ -32,7 +35,9 @@ def test_one_ray_get_of_the_list_beats_ray_get_in_the_loop() -> None:
     # Faster outside the loop; results in order; every process gone after shutdown.
     assert len(run.claims) == 3
     check_claims(run)
-    assert run.values["in_order"] is True
+    lesson = run.values["lesson"]
+    assert lesson.first_result == 2 and lesson.in_order
+    assert len(lesson.loop.runs) == len(lesson.batch.runs) == 3
     assert set(run.values["per_task_ms"]) == {"ray.get in the loop", "submit, then ray.get"}
     first_line = run.stdout.splitlines()[0]
     assert first_line.startswith("Ray ") and "GCS at 127.0.0.1:" in first_line, first_line
@@ -97,27 +102,59 @@ LOOPBACK = {
 }
 
 
-@needs_ray_here
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
-def test_the_cluster_listens_on_loopback_only_and_stops_whole() -> None:
+def cluster_facts() -> dict[str, object]:
+    """Start the helper's cluster (in a child process: see the module docstring) and
+    report what a test checks: addresses, environment, token file, what was left."""
+    import ray  # noqa: F401 (importing it sets variables of its own)
+
     from conc_examples.engines.ray_tasks import start_local_ray
 
     environ = dict(os.environ)
     token_file = Path.home() / ".ray" / "auth_token"
     had_token = token_file.exists()
     with start_local_ray(num_cpus=1) as cluster:
-        assert cluster.gcs_address.startswith("127.0.0.1:")
-        assert os.environ.get("RAY_AUTH_MODE") == "token"  # authentication on
         listening = _listening_inodes()
-        addresses = {
-            listening[inode]
-            for pid in [os.getpid(), *cluster.processes]
-            for inode in _socket_inodes(pid)
-            if inode in listening
-        }
-        assert addresses, "the cluster listens nowhere?"
-        assert {a.split(":")[0] for a in addresses} <= LOOPBACK, addresses
-    assert cluster.left_running == 0
-    assert not Path(cluster.folder).exists()  # Ray's session files removed
-    assert dict(os.environ) == environ  # the token and switches are gone again
-    assert token_file.exists() == had_token  # no token saved in your home
+        addresses = sorted(
+            {
+                listening[inode]
+                for pid in [os.getpid(), *cluster.processes]
+                for inode in _socket_inodes(pid)
+                if inode in listening
+            }
+        )
+        auth_mode = os.environ.get("RAY_AUTH_MODE")
+    return {
+        "gcs_address": cluster.gcs_address,
+        "addresses": addresses,
+        "auth_mode": auth_mode,
+        "left_running": cluster.left_running,
+        "folder_left": Path(cluster.folder).exists(),
+        "environ_back": dict(os.environ) == environ,
+        "token_file_changed": token_file.exists() != had_token,
+    }
+
+
+CHILD = (
+    "import json, sys; sys.path.insert(0, sys.argv[1]); "
+    "from test_lessons_ray import cluster_facts; print(json.dumps(cluster_facts()))"
+)
+
+
+@needs_ray_here
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
+def test_the_cluster_listens_on_loopback_only_and_stops_whole() -> None:
+    here = Path(__file__).parent
+    child = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", CHILD, str(here)],
+        cwd=here, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert child.returncode == 0 and child.stderr == "", child.stderr
+    facts = json.loads(child.stdout.splitlines()[-1])
+    assert facts["gcs_address"].startswith("127.0.0.1:")
+    assert facts["auth_mode"] == "token"  # authentication on
+    assert facts["addresses"], "the cluster listens nowhere?"
+    assert {a.split(":")[0] for a in facts["addresses"]} <= LOOPBACK, facts["addresses"]
+    assert facts["left_running"] == 0
+    assert not facts["folder_left"]  # Ray's session files removed
+    assert facts["environ_back"]  # the token and switches are gone again
+    assert not facts["token_file_changed"]  # no token saved in your home

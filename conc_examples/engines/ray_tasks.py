@@ -25,23 +25,37 @@ elsewhere the page gets one line, :data:`MISSING`, and its claims say what was l
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import logging
 import os
 import platform
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from unittest import mock
 
 from conc_examples.claims import MACHINE, Need
+from conc_examples.measure.timing import Timing
 
-__all__ = ["MISSING", "LocalRay", "load", "needs_ray", "start_local_ray"]
+__all__ = [
+    "MISSING",
+    "LocalRay",
+    "RayLesson",
+    "installed",
+    "load",
+    "needs_ray",
+    "run_ray_lesson",
+    "start_local_ray",
+]
 
 MISSING = (
     "Ray is not installed for this Python: pip install ray (wheels for CPython 3.10 to"
@@ -52,6 +66,11 @@ MISSING = (
 # Ray's own loggers that write on stderr during ray.init (its "Started a local Ray
 # instance" and the note that token authentication is on).
 _RAY_LOGGERS = ("ray", "ray._private.authentication.authentication_token_setup")
+
+
+def installed() -> bool:
+    """Whether this Python has Ray, found without importing it."""
+    return importlib.util.find_spec("ray") is not None
 
 
 def load() -> ModuleType | None:
@@ -68,7 +87,7 @@ def needs_ray() -> Need:
     here = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     return Need(
         "Ray (pip install ray)",
-        load() is not None,
+        installed(),
         f"this {here} on {platform.system()} {platform.machine()} has none",
         MACHINE,
     )
@@ -199,3 +218,39 @@ def start_local_ray(num_cpus: int = 2) -> LocalRay:
     except BaseException:
         stack.close()
         raise
+
+
+@dataclass(frozen=True)
+class RayLesson:
+    """What the Ray page's driver measured in its own process, for the page to show."""
+
+    cluster: str  # "Ray 2.60.0, GCS at 127.0.0.1:PORT, 9 processes"
+    startup_seconds: float  # ray.init()
+    first_ref: str  # the repr of add_one.remote(1)
+    first_result: int  # ray.get of it
+    loop: Timing  # n tasks, ray.get in the loop, one run per round
+    batch: Timing  # n tasks, all sent, then one ray.get of the list
+    in_order: bool  # that one ray.get returned add_one(i) at position i
+    processes: int  # started by ray.init() (0 where /proc is missing)
+    left_running: int  # of those, still running 10 s after ray.shutdown()
+    shutdown_seconds: float  # ray.shutdown(), and the wait for its processes
+
+
+def run_ray_lesson(n: int = 200, *, timeout: float = 240) -> RayLesson:
+    """Run the Ray page's driver (:mod:`conc_examples.engines.ray_driver`) in a Python
+    of its own, ``n`` tasks each way, and return what it measured.
+
+    Why a process of its own: a Ray driver keeps about ten native threads (gRPC's,
+    and its GCS client's) after ``ray.shutdown()``, for the life of the process, and a
+    process with threads must not fork.  The site builds every page in one process;
+    later pages fork.  The driver's stderr is this process's; its result comes back
+    as one line of JSON.  Raises :exc:`subprocess.TimeoutExpired` after ``timeout``.
+    """
+    command = [sys.executable, *(["-X", "dev"] if sys.flags.dev_mode else [])]
+    command += ["-m", "conc_examples.engines.ray_driver", str(n)]
+    child = subprocess.run(
+        command, stdout=subprocess.PIPE, text=True, timeout=timeout, check=True
+    )
+    found = json.loads(child.stdout.splitlines()[-1])
+    found["loop"], found["batch"] = Timing.of(found["loop"]), Timing.of(found["batch"])
+    return RayLesson(**found)

@@ -12,91 +12,69 @@ ARM64, macOS ARM64, Windows x86-64).  Elsewhere the page says so and shows no cl
 """
 
 # %%
-# A cluster on your machine
-# -------------------------
-# ``ray.init()`` starts a whole cluster, even on one machine: a GCS server (the
-# cluster's directory), a raylet (this node's scheduler and object store), agents, and
-# one worker process per CPU you give it.  ``start_local_ray`` calls it with settings
-# for a page: two CPUs, every server on 127.0.0.1, no dashboard, a temporary folder,
-# quiet logs (the module's docstring lists them).  In your own program it is ``import
-# ray`` and ``ray.init()``; here ``load()`` gives ``None`` where Ray has no wheel.
-
-import time
-
-from conc_examples.engines.ray_tasks import MISSING, load, needs_ray, start_local_ray
-
-ray = load()  # the ray module, or None where this Python has no Ray
-if __name__ == "__main__" and ray is None:
-    print(MISSING)
-elif __name__ == "__main__":
-    started = time.perf_counter()
-    cluster = start_local_ray(num_cpus=2)
-    startup_seconds = time.perf_counter() - started
-    print(f"{cluster}: started in {startup_seconds:.2f} s")
-
-# %%
 # A task, and the reference it returns
 # ------------------------------------
 # ``@ray.remote`` turns a function into a task.  ``add_one.remote(1)`` sends it to a
 # worker and returns at once, with an ``ObjectRef``: a claim ticket for a result that
 # may not exist yet.  ``ray.get`` waits for the result; give it a ``timeout``, as you
-# would ``Future.result``.  Ray pickles a function of your script by value (its code),
-# so the workers need no copy of the script.
-
-if __name__ == "__main__" and ray is not None:
-
-    @ray.remote
-    def add_one(x: int) -> int:
-        return x + 1
-
-    ref = add_one.remote(1)
-    print(f"add_one.remote(1) returned {ref!r}")
-    print(f"ray.get(ref) = {ray.get(ref, timeout=30)}")
-
-# %%
-# ``ray.get`` in a loop, and the fix
-# ----------------------------------
+# would ``Future.result``.
+#
+# .. literalinclude:: /../conc_examples/engines/ray_driver.py
+#    :pyobject: add_one
+#
 # The tempting loop calls ``ray.get`` right after each ``.remote``: every task waits for
 # the previous one's round trip, so your two workers take turns being idle.  The fix is
-# one line apart: send every task first, then make one ``ray.get`` of the list.  Both
-# run 200 tiny tasks; they take turns, round by round (see
-# :doc:`../09_benchmarking/05_how_this_site_measures`), and each figure is the best round.
-
-from conc_examples.measure.timing import measure_interleaved
-
-N = 200
-
-
-def get_in_the_loop() -> list[int]:
-    return [ray.get(add_one.remote(i), timeout=30) for i in range(N)]
-
-
-def submit_then_get() -> list[int]:
-    refs = [add_one.remote(i) for i in range(N)]
-    return ray.get(refs, timeout=30)
-
-
-if __name__ == "__main__" and ray is not None:
-    ways = {"ray.get in the loop": get_in_the_loop, "submit, then ray.get": submit_then_get}
-    timings = measure_interleaved(ways, repeat=3, warmup=0)
-    per_task_ms = {name: timing.min / N * 1000 for name, timing in timings.items()}
-    for name, ms in per_task_ms.items():
-        print(f"{name:>20}: {timings[name].min:.3f} s, best of 3, {ms:.2f} ms a task")
-    in_order = submit_then_get() == [i + 1 for i in range(N)]
+# one line apart: send every task first, then make one ``ray.get`` of the list.
+#
+# .. literalinclude:: /../conc_examples/engines/ray_driver.py
+#    :pyobject: get_in_the_loop
+#
+# .. literalinclude:: /../conc_examples/engines/ray_driver.py
+#    :pyobject: submit_then_get
 
 # %%
-# The loop's figure is a round trip (your process to the raylet, to a worker, back);
-# the other is the cost of a task when many are on the way at once.  The rounds spread
+# A cluster on your machine, in a process of its own
+# --------------------------------------------------
+# ``ray.init()`` starts a whole cluster, even on one machine: a GCS server (the
+# cluster's directory), a raylet (this node's scheduler and object store), agents, and
+# one worker process per CPU you give it.  ``start_local_ray`` calls it with settings
+# for a page: two CPUs, every server on 127.0.0.1, no dashboard, a temporary folder,
+# quiet logs.  Your program would ``import ray`` and call it; this page runs that
+# driver in a Python of its own, because a Ray driver keeps native threads after
+# ``ray.shutdown()``, and the process that builds this site forks later.  It runs both
+# ways in turns, 200 tasks each, three rounds (see
+# :doc:`../09_benchmarking/05_how_this_site_measures`), and reports the best round.
+#
+# .. literalinclude:: /../conc_examples/engines/ray_driver.py
+#    :pyobject: lesson
+
+from conc_examples.engines.ray_tasks import MISSING, installed, needs_ray, run_ray_lesson
+
+N = 200
+has_ray = installed()
+if __name__ == "__main__" and has_ray:
+    lesson = run_ray_lesson(N)
+    print(f"{lesson.cluster}: started in {lesson.startup_seconds:.2f} s")
+    print(f"add_one.remote(1) returned {lesson.first_ref}; ray.get: {lesson.first_result}")
+    ways = {"ray.get in the loop": lesson.loop, "submit, then ray.get": lesson.batch}
+    per_task_ms = {name: timing.min / N * 1000 for name, timing in ways.items()}
+    for name, ms in per_task_ms.items():
+        print(f"{name:>20}: {ways[name].min:.3f} s, best of 3, {ms:.2f} ms a task")
+elif __name__ == "__main__":
+    print(MISSING)
+
+# %%
+# The loop's figure is a round trip (the driver to the raylet, to a worker, back); the
+# other is the cost of a task when many are on the way at once.  The rounds spread
 # with the machine's load; the claim is shown when each way's slowest round took at
 # most twice its best.
 
 from conc_examples.claims import LOAD, Need, claim
 
 if __name__ == "__main__":
-    if ray is None:
-        speedup, slowest_over_best, in_order = 0.0, 1.0, False
-    else:
-        loop, batch = timings["ray.get in the loop"], timings["submit, then ray.get"]
+    speedup, slowest_over_best, in_order = 0.0, 1.0, False
+    if has_ray:
+        loop, batch, in_order = lesson.loop, lesson.batch, lesson.in_order
         speedup = loop.min / batch.min
         slowest_over_best = max(loop.max / loop.min, batch.max / batch.min)
     claim(
@@ -133,9 +111,9 @@ if __name__ == "__main__":
 
 if __name__ == "__main__":
     ray_figures = "not measured: no Ray here"
-    if ray is not None:
+    if has_ray:
         ray_figures = (
-            f"start {startup_seconds:.1f} s, round trip"
+            f"start {lesson.startup_seconds:.1f} s, round trip"
             f" {per_task_ms['ray.get in the loop']:.2f} ms, in a batch"
             f" {per_task_ms['submit, then ray.get']:.2f} ms a task"
         )
@@ -148,27 +126,23 @@ if __name__ == "__main__":
         print(f"{engine:<7} {made_for}\n{'':<7} {figures}")
 
 # %%
-# Stop the cluster: ``ray.shutdown()``, timed; then every process that ``ray.init()``
-# started should be gone (on Linux the helper looks for them in ``/proc``).
-
-if __name__ == "__main__" and ray is not None:
-    started = time.perf_counter()
-    cluster.close()
-    shutdown_seconds = time.perf_counter() - started
-    print(f"ray.shutdown(): {shutdown_seconds:.2f} s, {cluster.left_running} left running")
+# The driver stopped the cluster at the end of its ``with`` block: ``ray.shutdown()``,
+# then a look (on Linux, in ``/proc``) for every process that ``ray.init()`` started.
 
 if __name__ == "__main__":
-    watched = ray is not None and bool(cluster.processes)
+    watched = has_ray and lesson.processes > 0
+    if has_ray:
+        print(f"ray.shutdown(): {lesson.shutdown_seconds:.2f} s")
     claim(
         "ray.shutdown() stopped every process that ray.init() started",
-        watched and cluster.left_running == 0,
-        measured=f"{cluster.left_running} of {len(cluster.processes)} still running"
+        watched and lesson.left_running == 0,
+        measured=f"{lesson.left_running} of {lesson.processes} still running"
         if watched
         else "not watched",
         expected="none left",
         needs=(
             needs_ray(),
-            Need("/proc (Linux)", ray is None or watched, "this system has none"),
+            Need("/proc (Linux)", not has_ray or watched, "this system has none"),
         ),
     )
 
