@@ -66,7 +66,7 @@ claim(
     slow.returncode == killed and len(lines) < 20,
     measured=f"status {slow.returncode}, {len(lines)} of 20 lines",
     expected=f"status {killed} (killed), some of the 20 lines",
-    needs=Need("a child that started within 0.35 s", len(lines) > 0, "it printed none", LOAD),
+    needs=Need("a child that started within 0.35 s", len(lines) > 0, "none came", LOAD),
 )
 
 # %%
