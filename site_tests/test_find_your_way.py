@@ -40,6 +40,14 @@ QUESTIONS = {
         "chapters/06_futures/01_threads_vs_processes.html",
         "chapters/05_multiprocessing/04_pool.html",
     ],
+    "why is my pool slower than a loop": [
+        "chapters/05_multiprocessing/04_pool.html",
+        "chapters/06_futures/01_threads_vs_processes.html",
+    ],
+    "p99 latency": ["chapters/09_benchmarking/07_latency_percentiles.html"],
+    "is uvloop faster than asyncio": [
+        "chapters/09_benchmarking/07_latency_percentiles.html"
+    ],
 }
 # Each symptom's message, as a reader pastes it: the symptom page first or second.
 MESSAGES = [

@@ -156,8 +156,8 @@ if __name__ == "__main__":
 # ``__main__.name``: a worker finds it when the script is a file that it can import
 # (:doc:`02_start_methods`), not in the REPL or a notebook.
 #
-# ``chunksize``: the cost of many tiny tasks
-# ------------------------------------------
+# Why is my pool slower than a loop? ``chunksize`` and many tiny tasks
+# --------------------------------------------------------------------
 # Every task makes a round trip: pickle, send through a pipe, unpickle, run, and the
 # same for the result.  For ``square`` that overhead dwarfs the work.  ``chunksize``
 # sends tasks in batches, one round trip per batch.  ``map`` picks

@@ -31,8 +31,8 @@ def run_job(pool: Executor, workers: int, total: int) -> list[int]:
 
 
 # %%
-# One name changes
-# ----------------
+# Which pool finishes sooner? Change one name
+# -------------------------------------------
 # The same job, about 50 ms of CPU on this machine, on two workers of each kind.  Two
 # sleeps start both workers first, so the clock times only the work.  The process
 # pool goes first: a process pool forks its workers (where ``fork`` is the start
