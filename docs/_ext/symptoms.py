@@ -327,7 +327,7 @@ CHAPTER_QUESTIONS = {
     "07_asyncio": "How does one thread wait on many things at once?",
     "08_aiohttp": "How many HTTP requests at once, and how do I bound them?",
     "09_benchmarking": "How do I measure concurrent code honestly?",
-    "10_beyond_one_machine": "What do Celery, Dask and gevent add beyond one pool?",
+    "10_beyond_one_machine": "What do Celery, Dask, Ray and gevent add beyond one pool?",
     "11_when_things_go_wrong": "What do I do when it hangs, is interrupted or overwhelmed?",
     "12_many_interpreters": "Can one process compute on many CPUs, one interpreter each?",
 }
