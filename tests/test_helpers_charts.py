@@ -13,6 +13,7 @@ from conc_examples.measure import machine
 from conc_examples.measure.ceiling import Ceiling, Scaling
 from conc_examples.measure.overview import Overview
 from conc_examples.measure.rounds import Race
+from conc_examples.measure.timeline import Span
 from conc_examples.measure.timing import Timing
 
 T = Timing.of([0.2, 0.1, 0.4])
@@ -44,8 +45,11 @@ def _legend_off_the_data(fig) -> None:
 
 
 def _legible_on_a_phone(fig) -> None:
-    """Every text, shown at a phone's column width, at least 8 CSS px high."""
+    """Every text inside the figure and, shown at a phone's column width, at least 8
+    CSS px high."""
     scale = plotting.PHONE_COLUMN_PX / (fig.get_figwidth() * fig.dpi)
+    drawn = fig.get_tightbbox()  # inches: all that is drawn, titles and labels too
+    assert drawn.x0 >= -0.01 and drawn.x1 <= fig.get_figwidth() + 0.01, "text cut off"
     for text in fig.findobj(Text):
         if text.get_visible() and text.get_text().strip():
             assert text.get_fontsize() >= plotting.SMALLEST_TEXT_PT, text.get_text()
@@ -113,6 +117,18 @@ def test_every_chart_keeps_its_legend_off_the_data_and_carries_the_caption(name)
             for t in ax.get_legend().get_texts()
         ]
         assert any("ideal" in text for text in texts)
+    finally:
+        plt.close(fig)
+
+
+def test_a_timeline_with_long_names_keeps_its_text_inside_and_legible() -> None:
+    fig = plotting.timeline_chart(
+        [Span("main task (one after another)", "a", 0.0, 0.3), Span("b", "b", 0.3, 0.4)],
+        title="One task waiting three times, then three at once",
+    )
+    try:
+        fig.canvas.draw()
+        _legible_on_a_phone(fig)
     finally:
         plt.close(fig)
 

@@ -84,7 +84,9 @@ def _figure(title: str) -> tuple[Figure, Axes]:
     # rc_context, so "savefig.transparent" alone would not apply.
     fig.patch.set_alpha(0.0)
     ax.patch.set_alpha(0.0)
-    ax.set_title(_wrap(title, _TITLE_CHARS), fontsize=12)
+    # Over the figure, from its left edge: centred over the axes, a title overflows
+    # the figure when long worker names on the y axis push the axes to the right.
+    fig.suptitle(_wrap(title, _TITLE_CHARS), fontsize=12, x=0.02, ha="left")
     _caption(fig)
     return fig, ax
 
