@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conc_examples.charts.plotting import _IDEAL, _figure, _legend_over_the_data
+from conc_examples.charts.plotting import (
+    _IDEAL,
+    SMALLEST_TEXT_PT,
+    _figure,
+    _legend_over_the_data,
+)
 from conc_examples.measure.latency import PERCENTILES, Latencies
 
 if TYPE_CHECKING:
@@ -51,7 +56,7 @@ def percentiles_chart(loads: Sequence[Latencies], *, stall: float, title: str) -
             color=colour,
             label=f"{load.load} ({len(load.seconds)} requests)",
         )
-        ax.bar_label(bars, fmt="%.3g", padding=2, fontsize=8)
+        ax.bar_label(bars, fmt="%.3g", padding=2, fontsize=SMALLEST_TEXT_PT)
     ax.axhline(stall * 1e3, **_IDEAL, label=f"the server's stall: {stall * 1e3:.0f} ms")
     ax.set_yscale("log")
     ax.set_xticks(list(positions), [_name(p) for p in PERCENTILES])
