@@ -24,8 +24,8 @@ HERE = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 def test_each_python_found_is_probed_and_the_page_says_what_it_lacked() -> None:
     run = example(PAGE)
-    # The default start method; forkserver's start; subinterpreters; an asyncio task.
-    assert len(run.claims) == 4
+    # The default start method; forkserver's start; subinterpreters.
+    assert len(run.claims) == 3
     check_claims(run)
     found, lacking = run.values["pythons"], run.values["lacking"]
     assert sorted([*found, *lacking]) == sorted(pythons.WANTED)
