@@ -186,9 +186,9 @@ if __name__ == "__main__":
     )
     claim(
         "CPU work in a thread did not freeze the loop for the whole call",
-        in_thread.median < block_ms / 2,
+        in_thread.median < 0.75 * block_ms,
         measured=f"{in_thread.median:.1f} ms late (median)",
-        expected=f"under half the {block_ms:.0f} ms call",
+        expected=f"under three quarters of the {block_ms:.0f} ms call",
         needs=(free, second_cpu),
     )
     counts = {label: len(lag.flagged) for label, lag in lags.items()}
