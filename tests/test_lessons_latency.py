@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import math
+import os
 
 import pytest
 from aiohttp import web
@@ -23,6 +24,7 @@ from conc_examples.measure.latency import (
     open_loop,
     percentile,
 )
+from conc_examples.measure.loop_costs import loop_costs
 from conc_examples.web.webserver import serve
 
 PAGE = "09_benchmarking/07_latency_percentiles.py"
@@ -172,6 +174,17 @@ def test_percentiles_chart_draws_each_load_on_a_log_axis() -> None:
         percentiles_chart([], stall=0.1, title="none")
 
 
+def test_loop_costs_run_in_a_child_and_name_an_unknown_loop() -> None:
+    threads_before = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc") else 0
+    figures = loop_costs(["asyncio"], rounds=2, requests=5, timeout=60)
+    assert list(figures) == ["asyncio"] and len(figures["asyncio"]) == 2
+    assert all(0 < seconds < 0.1 for seconds in figures["asyncio"])
+    if threads_before:  # the child's loop threads died with it
+        assert len(os.listdir("/proc/self/task")) == threads_before
+    with pytest.raises(RuntimeError, match="unknown event loop 'tokio'"):
+        loop_costs(["tokio"], rounds=1, requests=1, timeout=60)
+
+
 # --- the page --------------------------------------------------------------------------
 
 
@@ -194,5 +207,5 @@ def test_the_page_shows_coordinated_omission() -> None:
         assert set(values["cpu_seconds"]) == {"asyncio"}
     else:
         assert set(values["cpu_seconds"]) == {"asyncio", "uvloop"}
-    assert all(len(runs) == 5 for runs in values["cpu_seconds"].values())
+    assert all(len(runs) == 7 for runs in values["cpu_seconds"].values())
     check_claims(run)
