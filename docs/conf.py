@@ -1,8 +1,9 @@
 """Sphinx configuration: a sphinx-gallery per chapter, executed at every build.
 
 Set ``CONC_EXAMPLES_START_METHOD`` to ``fork``, ``spawn`` or ``forkserver`` to build
-the whole site with that multiprocessing start method as the default; the tests
-honour the same variable.
+the site with that multiprocessing start method as the default: a check that executes
+only the pages that start processes (the others show their code without output); the
+tests honour the same variable.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
+
+from process_pages import filename_pattern
 
 # Importing conc_examples caps numpy's OpenBLAS threads (see its __init__) before
 # sphinx-gallery imports matplotlib, so examples that fork start from a one-thread process.
@@ -71,7 +74,9 @@ sphinx_gallery_conf = {
     "examples_dirs": [str(p) for p in _chapters()],
     "gallery_dirs": [f"chapters/{p.name}" for p in _chapters()],
     # Run every script; modules whose name starts with "_" are helpers, not examples.
-    "filename_pattern": r"\.py$",
+    "filename_pattern": (
+        filename_pattern((ROOT / "examples").glob("*/*.py")) if START_METHOD else r"\.py$"
+    ),
     "ignore_pattern": r"__init__\.py|(^|/)_",
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,

@@ -1,9 +1,11 @@
-"""Let the tests import the example runner next to them; print the claims judged."""
+"""Let the tests import the example runner next to them and the docs' extensions; print
+the claims judged."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+TESTS = Path(__file__).resolve().parent
+sys.path[:0] = [str(TESTS), str(TESTS.parent / "docs" / "_ext")]
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

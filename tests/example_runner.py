@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from process_pages import starts_processes
 
 from conc_examples.claims import CPU_TAKEN, HELD, LOAD, NOT_HELD, Claim
 
@@ -51,10 +52,6 @@ START_METHOD_ENV_VAR = "CONC_EXAMPLES_START_METHOD"
 TIMEOUT_SECONDS = 120
 LEFTOVER_GRACE_SECONDS = 5.0
 
-# A script that mentions any of these runs once per start method.
-USES_MULTIPROCESSING = re.compile(
-    r"\bmultiprocessing\b|ProcessPoolExecutor|conc_examples\.ceiling|InterpreterPool"
-)
 
 # Lines an example may write to stderr because it means to show them, by file name.
 # Everything else on stderr (a warning, a traceback, a ResourceWarning) fails the run.
@@ -102,7 +99,7 @@ def start_methods_for(script: Path) -> list[str | None]:
     forced = os.environ.get(START_METHOD_ENV_VAR)
     if forced:
         return [forced]
-    if USES_MULTIPROCESSING.search(script.read_text(encoding="utf-8")):
+    if starts_processes(script):
         return list(multiprocessing.get_all_start_methods())
     return [None]
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
+import claims_ledger
 import example_runner
 import pytest
 from example_runner import CLAIMS_CHECKED, EXAMPLES, ExampleRun, check_claims
@@ -21,9 +20,6 @@ from conc_examples.claims import (
     Need,
     claim,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
-import claims_ledger
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +71,16 @@ def test_needs_report_this_python() -> None:
     assert not future.met and future.lacking == MACHINE and "this is Python" in future.seen
     assert claims.needs_gil().met != claims.needs_free_threading().met
     assert claims.needs_cpus(1.9).met == ((os.cpu_count() or 1) >= 2)
+
+
+def test_a_ceiling_round_past_twice_one_process_means_unsteady_rounds() -> None:
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("needs_cpus asks for a second CPU first")
+    assert claims.needs_cpus([1.5, 1.7, 2.1]).met
+    assert not claims.needs_cpus([1.3, 1.7]).met
+    unsteady = claims.needs_cpus([1.5, 3.7])
+    assert not unsteady.met and unsteady.lacking == CPU_TAKEN
+    assert "1.50x to 3.70x" in unsteady.seen
 
 
 def test_take_hands_over_and_starts_afresh() -> None:

@@ -82,8 +82,8 @@ from conc_examples.claims import claim, needs_cpus, needs_gil
 if __name__ == "__main__":
     ceiling = scaling.ceiling.speedup
     # These figures come from every round, so they need a second CPU free in every
-    # round: judged by the ceiling of the worst one.
-    free_cpu = needs_cpus(min(scaling.ceiling.speedups))
+    # round: judged by every round's ceiling.
+    free_cpu = needs_cpus(scaling.ceiling.speedups)
     threads_cpus = max(scaling.cpus["ThreadPoolExecutor"])
     processes_cpus = max(scaling.cpus["ProcessPoolExecutor"])
     claim(

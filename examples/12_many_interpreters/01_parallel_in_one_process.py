@@ -86,8 +86,7 @@ if __name__ == "__main__":
 # counts their CPU time, and ``cpu / wall`` is how many CPUs they kept busy (the
 # median of five rounds).  Load can only lower that figure.  (A process pool's
 # work runs in its children, where this process's clock cannot see it.)  Whether a
-# second CPU was free in these rounds, the ceiling says: its typical round of two
-# side by side against its best round of one alone, a figure load can only lower.
+# second CPU was free in every one of these rounds, the ceiling's rounds say.
 
 import statistics
 
@@ -95,9 +94,7 @@ from conc_examples.claims import claim, needs_cpus, needs_gil
 from conc_examples.work.subinterpreters import needs_interpreters
 
 if __name__ == "__main__":
-    free_cpus = 2 * ceiling.alone.min / ceiling.together.median
-    ceiling_need = needs_cpus(free_cpus)
-    print(f"the ceiling's typical round of two over its best of one: {free_cpus:.2f}x")
+    ceiling_need = needs_cpus(ceiling.speedups)
     busy = {kind: statistics.median(cpus[kind]) for kind in KINDS if kind != "processes"}
     for kind, value in busy.items():
         print(f"2 {kind:<12}: {value:.2f} CPUs busy in this process")

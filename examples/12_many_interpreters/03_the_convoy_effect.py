@@ -64,17 +64,18 @@ if __name__ == "__main__":
 # %%
 # Beside the CPU thread each round trip waits up to a switch interval, so the slowdown
 # is at most the round trips the thread makes alone in one interval.  For a tenfold
-# slowdown that must be well over ten: twenty.  On a loaded machine the OS makes even
-# the lone thread wait, so each claim that times it needs that pace, measured here.
+# slowdown that must be well over ten: twenty.  When other work takes the CPUs, the OS
+# makes even the lone thread wait, so each claim that times it needs that pace,
+# measured here.
 
-from conc_examples.claims import LOAD, Need, claim, needs_free_threading, needs_gil
+from conc_examples.claims import CPU_TAKEN, Need, claim, needs_free_threading, needs_gil
 
 
 def quiet_pace(*alone) -> Need:
     """The precondition: the lone I/O thread made over 20 round trips per interval."""
     pace = min(each.rate for each in alone) * DEFAULT_INTERVAL
     seen = f"alone it made {pace:.1f} round trips per switch interval (20 needed)"
-    return Need("an I/O thread that the OS runs at once", pace > 20, seen, LOAD)
+    return Need("an I/O thread that the OS runs at once", pace > 20, seen, CPU_TAKEN)
 
 
 if __name__ == "__main__":
