@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # example_runner, shared with the test-suite
+# example_runner, shared with the test-suite, and the docs' extension it reads
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "docs" / "_ext")]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from site_browser import SiteBrowser
