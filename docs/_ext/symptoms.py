@@ -403,7 +403,20 @@ def read_again(app: Sphinx, env: object, added: set, changed: set, removed: set)
     return sorted(page for page in pages if page in app.env.found_docs)
 
 
+def _let_ctrl_c_through() -> None:
+    """Give the snippets Ctrl-C's default action, as a program run from a terminal has.
+
+    A build started in the background by a script (``cmd &`` without job control)
+    inherits SIGINT ignored, and an ignored signal stays ignored across ``exec``: the
+    "Ctrl-C does not stop my program" snippet then printed no ``KeyboardInterrupt``.
+    A Python handler is reset to the default action in a child, so this one is.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    _let_ctrl_c_through()
     app.add_directive("symptom", SymptomDirective)
     app.connect("source-read", run_page_snippets)
     app.connect("source-read", keep_timings_out_of_search)
