@@ -59,9 +59,11 @@ ALLOWED_STDERR: dict[str, re.Pattern[str]] = {}
 
 # Dask's client runs its own event loop in a thread of the page's process; under -X dev
 # (asyncio's debug mode) that loop logs its own slow callbacks, which on a loaded
-# machine can exceed the allowance below.  They are the library's, not the page's.
+# machine can exceed the allowance below.  They are the library's, not the page's
+# (tornado's BaseAsyncIOLoop, whose handles name asyncio's file, not tornado's).
 _DASKS_OWN_LOOP = re.compile(
-    r"^Executing <.*/(distributed|tornado)/.+> took \d+\.\d+ seconds$"
+    r"^Executing <(.*/(distributed|tornado)/.+"
+    r"|Handle (cancelled )?BaseAsyncIOLoop\._handle_events\(.+)> took \d+\.\d+ seconds$"
 )
 ALLOWED_STDERR["02_dask_distributed.py"] = _DASKS_OWN_LOOP
 ALLOWED_STDERR["03_what_a_task_costs.py"] = _DASKS_OWN_LOOP

@@ -135,7 +135,7 @@ def cluster_facts() -> dict[str, object]:
 
 
 CHILD = (
-    "import json, sys; sys.path.insert(0, sys.argv[1]); "
+    "import json, sys; sys.path[:0] = sys.argv[1:]; "
     "from test_lessons_ray import cluster_facts; print(json.dumps(cluster_facts()))"
 )
 
@@ -144,8 +144,9 @@ CHILD = (
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
 def test_the_cluster_listens_on_loopback_only_and_stops_whole() -> None:
     here = Path(__file__).parent
+    paths = [str(here), str(here.parent / "docs" / "_ext")]  # as conftest.py has them
     child = subprocess.run(
-        [sys.executable, "-X", "dev", "-c", CHILD, str(here)],
+        [sys.executable, "-X", "dev", "-c", CHILD, *paths],
         cwd=here, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert child.returncode == 0 and child.stderr == "", child.stderr
