@@ -3,9 +3,9 @@ ThreadPoolExecutor vs ProcessPoolExecutor on CPU-bound work
 ===========================================================
 
 The two executors of :mod:`concurrent.futures` have the same interface, so you can run
-one job on either by changing one name.  You will see the process pool keep more CPUs
-busy with more workers, and so finish a :term:`CPU-bound` job sooner where the CPUs are
-free, and the thread pool never use more than one.
+one job on either by changing one name.  You will see the process pool finish a
+:term:`CPU-bound` job sooner where the CPUs are free, and the thread pool never use
+more than one CPU.
 """
 
 # %%
@@ -74,8 +74,10 @@ if __name__ == "__main__":
 # pool's best round, with a whisker down to its slowest round; the dotted line is the
 # ceiling.  On the right, the CPUs in use: the CPU time of the tasks per second on the
 # clock, the median of the rounds.  Load on the machine can only lower that figure, so
-# the thread pool's claim holds on a busy machine too.  (On a free-threaded build with
-# the GIL off, threads can scale too.)
+# the thread pool's claim holds on a busy machine too.  The process pool's figure is
+# no claim: its tasks are short (a few hundredths of a second), so handing them over
+# and back is a large part of each round, and a busy machine lowers it further.  (On a
+# free-threaded build with the GIL off, threads can scale too.)
 
 from conc_examples.claims import claim, needs_cpus, needs_gil
 
@@ -85,7 +87,6 @@ if __name__ == "__main__":
     # round: judged by every round's ceiling.
     free_cpu = needs_cpus(scaling.ceiling.speedups)
     threads_cpus = max(scaling.cpus["ThreadPoolExecutor"])
-    processes_cpus = max(scaling.cpus["ProcessPoolExecutor"])
     claim(
         "However many workers, the thread pool kept at most one CPU busy",
         threads_cpus < 1.15,
@@ -93,16 +94,9 @@ if __name__ == "__main__":
         expected="under 1.15 CPUs",
         needs=needs_gil(),
     )
-    claim(
-        "The process pool kept more than one CPU busy",
-        processes_cpus > 1.3,
-        measured=f"up to {processes_cpus:.2f} CPUs",
-        expected="over 1.3 CPUs",
-        needs=free_cpu,
-    )
 
 # %%
-# Whether that also makes the job finish sooner depends on a second CPU being free
+# Whether the process pool finishes the job sooner depends on a second CPU being free
 # right then, so the speed-up claims need the ceiling measured in the same rounds.  The
 # threads are compared with themselves round by round (one thread, then two, at the
 # same moment), so a burst of load hits both alike.
