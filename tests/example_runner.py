@@ -71,12 +71,13 @@ ALLOWED_STDERR["05_dask_delayed_and_as_completed.py"] = _DASKS_OWN_LOOP
 
 # Allowed for every example, but only when short: asyncio's debug mode (on under
 # -X dev) logs every callback that held the loop over 100 ms.  On a loaded machine a
-# descheduled process trips it inside a tiny callback, for a few hundred ms at most;
-# that says nothing about the example.  A longer hold is a loop blocked by accident
-# (a time.sleep, a blocking call) and fails the run.  Examples that block the loop on
+# descheduled process trips it inside a tiny callback (a busy CI host held one
+# 0.63 s, in _set_result_unless_cancelled); that says nothing about the example.  A
+# longer hold is a loop blocked by accident (a time.sleep, a blocking call) and fails
+# the run.  Examples that block the loop on
 # purpose collect these lines themselves and print them on the page.
 ALLOWED_EVERYWHERE = re.compile(r"^Executing <.+> took (?P<seconds>\d+\.\d+) seconds$")
-SLOW_CALLBACK_ALLOWANCE_SECONDS = 0.5
+SLOW_CALLBACK_ALLOWANCE_SECONDS = 1.0
 
 
 def _explained_by_load(line: str) -> bool:

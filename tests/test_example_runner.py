@@ -22,9 +22,9 @@ def test_a_short_slow_callback_is_load_and_passes() -> None:
 
 
 def test_a_loop_blocked_for_longer_fails_the_run() -> None:
-    problems = run_with_stderr(slow_callback(0.104) + "\n" + slow_callback(0.8)).problems()
+    problems = run_with_stderr(slow_callback(0.104) + "\n" + slow_callback(1.5)).problems()
     assert len(problems) == 1
-    assert "took 0.800 seconds" in problems[0]
+    assert "took 1.500 seconds" in problems[0]
     assert "took 0.104" not in problems[0]
 
 
