@@ -3,8 +3,7 @@
 The tests run each of these pages once per start method.  A docs build with a forced
 start method (``CONC_EXAMPLES_START_METHOD``) executes only these pages: every other
 page runs the same under any start method, and the default build executes them all.
-Each forced build used to execute all 83 pages (about 170 s); 21 of them start
-processes.
+A forced build used to execute every page; these are about a quarter of them.
 """
 
 from __future__ import annotations
