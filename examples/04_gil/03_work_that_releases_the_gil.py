@@ -110,9 +110,9 @@ claim(
 
 # %%
 # The pure-Python loop is the control.  Its two threads took turns holding the GIL, so
-# together they kept at most one CPU busy (the ``CPU s/s`` column, which load can only
-# lower).  On a free-threaded build with the GIL off, pure Python would use two; the
-# caption says which build drew this figure.
+# together they kept at most one CPU busy (the ``CPU s/s`` column, read in the same
+# fastest round as the times; load can only lower it).  On a free-threaded build with
+# the GIL off, pure Python would use two; the caption says which build drew this figure.
 
 pure_cpus = compare.cpus["pure Python, 2 threads"]
 claim(
@@ -133,7 +133,7 @@ claim(
 for name, doing in {"sha256": "hashing", "zlib": "compressing"}.items():
     cpus = compare.cpus[f"{name}, 2 threads"]
     claim(
-        f"Two threads {doing} ({name}) kept more than one CPU busy",
+        f"In their fastest round, two threads {doing} ({name}) kept more than one CPU busy",
         cpus > 1.3,
         measured=f"{cpus:.2f} CPU seconds per second",
         expected="over 1.3",
