@@ -10,6 +10,34 @@ fails) and how to handle each without a surprise traceback.
 """
 
 # %%
+# The pattern
+# -----------
+# Run a program and get one answer back: its output, or a one-line reason it did not
+# come.  The arguments are a list, ``check=True`` turns a failure into an exception,
+# ``timeout`` bounds the wait, and one ``try`` catches the three ways a child can fail.
+# The rest of the page takes these lines apart and makes each failure happen.
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def output_or_reason(args: list[str]) -> str:
+    program = Path(args[0]).name
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, check=True, timeout=10)
+    except OSError as error:
+        return f"cannot run {program!r}: {error.strerror}"
+    except subprocess.CalledProcessError as error:
+        return f"{program!r} failed with status {error.returncode}"
+    except subprocess.TimeoutExpired:
+        return f"{program!r} took longer than 10 s and was killed"
+    return done.stdout.strip()
+
+
+print(output_or_reason([sys.executable, "--version"]))
+
+# %%
 # Capture what the child prints
 # -----------------------------
 # Without ``capture_output=True`` the child writes straight to your terminal (and
@@ -19,10 +47,7 @@ fails) and how to handle each without a surprise traceback.
 # program, then one item per argument, with no shell in between.
 
 import shutil
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 done = subprocess.run(
     [sys.executable, "--version"], capture_output=True, text=True, check=True, timeout=30
@@ -125,23 +150,11 @@ claim(
 # Handling both in one place
 # --------------------------
 # A program that runs other programs usually wants one answer per command: the
-# output, or a one-line reason it did not come.  The exceptions to expect are
-# :exc:`OSError` (the program is missing, as above, not executable, or not a program),
-# :exc:`~subprocess.CalledProcessError` and :exc:`~subprocess.TimeoutExpired` (see
-# :doc:`06_timeouts`).
-
-
-def output_or_reason(args: list[str]) -> str:
-    program = Path(args[0]).name
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, check=True, timeout=10)
-    except OSError as error:
-        return f"cannot run {program!r}: {error.strerror}"
-    except subprocess.CalledProcessError as error:
-        return f"{program!r} failed with status {error.returncode}"
-    except subprocess.TimeoutExpired:
-        return f"{program!r} took longer than 10 s and was killed"
-    return done.stdout.strip()
+# output, or a one-line reason it did not come.  That is the pattern at the top of the
+# page.  The exceptions it expects are :exc:`OSError` (the program is missing, as
+# above, not executable, or not a program), :exc:`~subprocess.CalledProcessError` and
+# :exc:`~subprocess.TimeoutExpired` (see :doc:`06_timeouts`).  Four commands, four
+# lines:
 
 
 with tempfile.TemporaryDirectory() as folder:

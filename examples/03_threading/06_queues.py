@@ -11,8 +11,8 @@ the order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and en
 """
 
 # %%
-# Producer, consumers and a sentinel
-# ----------------------------------
+# The pattern: producer, consumers and a sentinel
+# -----------------------------------------------
 # A consumer cannot know when the producer is done, so the producer tells it: after the
 # work it puts a *sentinel*, an object that is not work, once per consumer.  ``get``
 # blocks until an item arrives; its ``timeout`` makes a stuck producer an error, not a
@@ -22,41 +22,34 @@ the order of :class:`~queue.LifoQueue` and :class:`~queue.PriorityQueue`, and en
 # of an ``object()`` is another object (use ``None`` there, which unpickles as itself).
 
 import queue
-import sys
 import threading
-import time
-from collections import Counter
-
-from conc_examples.claims import claim
 
 STOP = object()  # the sentinel: never confused with real work
-CONSUMERS = 2
-
 jobs: queue.Queue = queue.Queue(maxsize=4)
 done: queue.Queue = queue.Queue()  # consumers report back here; unbounded
 
 
 def consumer() -> None:
-    me = threading.current_thread().name
-    while True:
-        job = jobs.get(timeout=5)
-        if job is STOP:
-            return
-        time.sleep(0.01)  # the work
-        done.put((me, job, job * job))
+    while (job := jobs.get(timeout=5)) is not STOP:
+        done.put((threading.current_thread().name, job, job * job))
 
 
-threads = [
-    threading.Thread(target=consumer, name=f"consumer-{i}") for i in range(CONSUMERS)
-]
+threads = [threading.Thread(target=consumer, name=f"consumer-{i}") for i in range(2)]
 for thread in threads:
     thread.start()
-for job in range(8):
+for job in [*range(8), *[STOP] * len(threads)]:
     jobs.put(job, timeout=5)
-for _ in threads:
-    jobs.put(STOP, timeout=5)
 for thread in threads:
     thread.join(timeout=10)
+
+# %%
+# Every job came back once, and no consumer is left waiting:
+
+import sys
+import time
+from collections import Counter
+
+from conc_examples.claims import claim
 
 results = [done.get_nowait() for _ in range(done.qsize())]
 print(f"jobs per consumer: {dict(Counter(who for who, _, _ in results))}")

@@ -11,14 +11,10 @@ works on every Python build.  The pages come from a local server that answers af
 """
 
 # %%
-# One request
-# -----------
-# :func:`urllib.request.urlopen` (in the standard library) sends a GET and returns the
-# response; the ``timeout`` bounds every wait on the socket, so an unresponsive server
-# raises an error instead of hanging the program.  The ``with`` closes the connection.
+# A server to fetch from
+# ----------------------
+# Twenty URLs of the local server, each answered after the delay.
 
-import time
-import urllib.request
 from contextlib import ExitStack
 
 from conc_examples.web.webserver import serve_in_thread
@@ -26,15 +22,39 @@ from conc_examples.web.webserver import serve_in_thread
 REQUESTS = 20
 DELAY = 0.03  # seconds the server waits before it answers each request
 
+stack = ExitStack()  # keeps the server up across the cells below; stack.close() stops it
+base_url = stack.enter_context(serve_in_thread())
+urls = [f"{base_url}/delay/{DELAY}" for _ in range(REQUESTS)]
+
+# %%
+# The pattern
+# -----------
+# A function that fetches one URL, and a pool of threads that runs it for every URL.
+# :func:`urllib.request.urlopen` (in the standard library) sends a GET; its
+# ``timeout`` bounds every wait on the socket, so an unresponsive server raises an
+# error instead of hanging the program, and the ``with`` closes the connection.
+# ``map`` hands each thread the next URL as soon as it is free and returns the answers
+# in the order of the URLs; its own ``timeout`` bounds the whole batch.
+
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
 
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
 
 
-stack = ExitStack()  # keeps the server up across the cells below; stack.close() stops it
-base_url = stack.enter_context(serve_in_thread())
-urls = [f"{base_url}/delay/{DELAY}" for _ in range(REQUESTS)]
+with ThreadPoolExecutor(max_workers=REQUESTS) as pool:
+    pages = list(pool.map(fetch, urls, timeout=10))
+print(f"{len(pages)} answers, the first: {pages[0]!r}")
+
+# %%
+# One request
+# -----------
+# The rest of the page measures what those lines buy, starting with one request.
+
+import time
 
 start = time.perf_counter()
 answer = fetch(urls[0])
@@ -54,13 +74,10 @@ def fetch_all_sequentially() -> list[str]:
 # %%
 # With a thread pool
 # ------------------
-# :class:`~concurrent.futures.ThreadPoolExecutor` runs ``fetch`` on a fixed number of
-# threads.  ``map`` hands each thread the next URL as soon as it is free, and returns
-# the answers in the order of the URLs.  With ``w`` threads the requests go out in
+# The pattern's :class:`~concurrent.futures.ThreadPoolExecutor`, with a fixed number of
+# threads.  With ``w`` threads the requests go out in
 # waves of ``w``, so the best possible time (the *latency bound*) is
 # ``ceil(20 / w) x 30 ms``: 0.12 s with 5 threads, 30 ms with 20.
-
-from concurrent.futures import ThreadPoolExecutor
 
 
 def fetch_all(pool: ThreadPoolExecutor) -> list[str]:

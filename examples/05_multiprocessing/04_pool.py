@@ -12,6 +12,24 @@ and measure the setting that decides whether a pool helps with many tiny tasks:
 """
 
 # %%
+# The pattern
+# -----------
+# A pool of worker processes, the work handed out with ``map``, the wait bounded, and
+# the pool ended by the ``with`` (it terminates the workers: collect the results
+# inside).  The function must be found by name in the child: in your script, define
+# it at the top level; on this page a standard library function stands in.  The
+# ``__main__`` guard keeps the children that ``spawn`` and ``forkserver`` start, which
+# import your script, from starting pools of their own.
+
+import math
+from multiprocessing import Pool
+
+if __name__ == "__main__":
+    with Pool(processes=2) as pool:
+        numbers = pool.map_async(math.factorial, range(1000, 1006)).get(timeout=30)
+    print(f"digits of 1000! to 1005!: {[len(str(n)) for n in numbers]}")
+
+# %%
 # ``map``, ``imap_unordered`` and ``starmap``
 # -------------------------------------------
 # The workers run these small functions (``pow`` is a built-in, importable too):

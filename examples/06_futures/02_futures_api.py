@@ -15,45 +15,55 @@ for both executors) with tasks that sleep a chosen time:
 """
 
 # %%
-# ``submit`` and ``as_completed``
-# -------------------------------
-# :func:`~concurrent.futures.as_completed` yields futures in the order they finish,
-# whatever the order they were submitted in.
+# The pattern
+# -----------
+# Submit every call, then take the results as they come:
+# :func:`~concurrent.futures.as_completed` yields the futures in the order they finish,
+# whatever the order they were submitted in, and its ``timeout`` bounds the whole wait.
+
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+
+def slow_call(seconds: float) -> float:  # stands for any call that waits
+    time.sleep(seconds)
+    return seconds
+
+
+with ThreadPoolExecutor(max_workers=3) as pool:
+    futures = [pool.submit(slow_call, seconds) for seconds in (0.3, 0.1, 0.2)]
+    order = [future.result() for future in as_completed(futures, timeout=30)]
+print(f"submitted 0.3, 0.1, 0.2; completed {order}")
+
+# %%
+# The rest of the page takes the future apart.  First, what the pattern showed:
 
 import multiprocessing
-import time
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-    wait,
-)
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from conc_examples.claims import claim
 from conc_examples.measure.machine import start_method
 from conc_examples.work.mp_workers import reciprocal, sleep_and_return
 from conc_examples.work.workloads import whoami
 
-if __name__ == "__main__":
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        delays = [0.3, 0.1, 0.2]
-        futures = {pool.submit(sleep_and_return, d): d for d in delays}
-        first_submitted = next(iter(futures))
-        print(f"just submitted: {first_submitted}")
-        order = [future.result() for future in as_completed(futures, timeout=30)]
-        print(f"submitted {delays}, completed {order}")
-        print(f"finished:       {first_submitted}")
-    claim(
-        "as_completed gave the futures back shortest first",
-        order == sorted(delays),
-        measured=f"submitted {delays}, completed {order}",
-    )
+claim(
+    "as_completed gave the futures back shortest first",
+    order == [0.1, 0.2, 0.3],
+    measured=f"submitted [0.3, 0.1, 0.2], completed {order}",
+)
 
 # %%
 # A future says its state (``pending``, ``running``, ``finished``) and, once finished,
-# what it returned.
-#
+# what it returned:
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(sleep_and_return, 0.1)
+        print(f"just submitted: {future}")
+        future.result(timeout=30)
+        print(f"finished:       {future}")
+
+# %%
 # ``wait(FIRST_COMPLETED)``
 # -------------------------
 # :func:`~concurrent.futures.wait` returns two sets, ``done`` and ``not_done``, when the

@@ -9,6 +9,30 @@ raised together.
 """
 
 # %%
+# The pattern
+# -----------
+# Start the tasks inside an :class:`asyncio.TaskGroup`: the ``async with`` ends only
+# when every task has, and if one fails, the group cancels the others and raises every
+# error together.  ``asyncio.timeout`` around it bounds the whole group.
+
+import asyncio
+
+
+async def fetch(name: str, seconds: float = 0.1) -> str:  # stands for any awaited work
+    await asyncio.sleep(seconds)
+    return f"{name} done"
+
+
+async def fetch_all(names: list[str]) -> list[str]:
+    async with asyncio.timeout(10):
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(fetch(name)) for name in names]
+    return [task.result() for task in tasks]
+
+
+print(asyncio.run(fetch_all(["a", "b", "c"])))
+
+# %%
 # ``gather`` raises the first error, and leaves the rest running
 # --------------------------------------------------------------
 # :func:`asyncio.gather` returns all results in order.  When one awaitable raises,
@@ -16,15 +40,9 @@ raised together.
 # Here you wait for the slow one by hand.  Forget it, and it runs on with nobody to
 # see its result or its error, until :func:`asyncio.run` cancels it on the way out.
 
-import asyncio
 import time
 
 STEP = 0.1
-
-
-async def fetch(name: str, seconds: float = STEP) -> str:
-    await asyncio.sleep(seconds)
-    return f"{name} done"
 
 
 async def fail(message: str, seconds: float = STEP / 2) -> str:

@@ -11,15 +11,41 @@ blocking call off the loop, to a thread for blocking I/O and to a process for
 """
 
 # %%
+# The pattern
+# -----------
+# A call that blocks (here :func:`time.sleep`, in your code a synchronous client or a
+# file read) goes to a thread with :func:`asyncio.to_thread`, and the task awaits it.
+# Meanwhile the loop runs every other task: below, a sleep of the same length runs
+# beside it, so the two take about as long as one.
+
+import asyncio
+import time
+
+
+def blocking_call(seconds: float) -> str:  # never awaits: it would stall the loop
+    time.sleep(seconds)
+    return "done"
+
+
+async def main() -> None:
+    started = time.perf_counter()
+    async with asyncio.timeout(10):
+        answer, _ = await asyncio.gather(
+            asyncio.to_thread(blocking_call, 0.1), asyncio.sleep(0.1)
+        )
+    print(f"{answer!r}: both 0.1 s waits took {time.perf_counter() - started:.2f} s")
+
+
+asyncio.run(main())
+
+# %%
 # A heartbeat measures the loop's lag
 # -----------------------------------
 # The heartbeat asks to wake every 10 ms and notes how late it woke.  While another
 # task blocks the loop, it cannot run, and its lag grows to the length of the block.
 # ``worst_lag`` runs a job beside the heartbeat and returns the heartbeat's worst lag.
 
-import asyncio
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 
