@@ -41,11 +41,22 @@ def _chapter_indexes(config: pytest.Config) -> list[str]:
     )
 
 
+def _chapter_first_pages(config: pytest.Config) -> list[str]:
+    site = site_dir(config)
+    return sorted(
+        min(p.relative_to(site).as_posix() for p in chapter.glob("[0-9]*.html"))
+        for chapter in (site / "chapters").iterdir()
+        if chapter.is_dir() and any(chapter.glob("[0-9]*.html"))
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "concept_page" in metafunc.fixturenames:
         metafunc.parametrize("concept_page", sorted(CONCEPT_DIAGRAMS))
     if "chapter_index" in metafunc.fixturenames:
         metafunc.parametrize("chapter_index", _chapter_indexes(metafunc.config))
+    if "first_page" in metafunc.fixturenames:
+        metafunc.parametrize("first_page", _chapter_first_pages(metafunc.config))
 
 
 def _ink(image: Image.Image) -> float:
@@ -75,6 +86,18 @@ def test_concept_page_shows_its_diagram_with_alt_text(browser, concept_page) -> 
         assert image["loaded"], f"{image['src']} did not load"
         alt = (image["alt"] or "").split()
         assert len(alt) >= MIN_ALT_WORDS, f"{image['src']}: alt text {alt!r}"
+
+
+def test_a_chapters_first_page_shows_its_mechanism(browser, first_page) -> None:
+    drawn = set(CONCEPT_DIAGRAMS.values())
+    images = [
+        i
+        for i in browser.visit(first_page).images
+        if any(f"/{name}." in i["src"] for name in drawn)
+    ]
+    assert len(images) == 1, f"{first_page}: {len(images)} diagrams"
+    assert images[0]["loaded"], f"{images[0]['src']} did not load"
+    assert len((images[0]["alt"] or "").split()) >= MIN_ALT_WORDS, images[0]["alt"]
 
 
 def test_concept_diagram_reads_on_a_dark_phone(browser, concept_page) -> None:

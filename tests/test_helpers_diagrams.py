@@ -170,3 +170,13 @@ def test_extension_draws_the_same_bytes_at_every_build() -> None:
     height = int.from_bytes(png[20:24], "big")
     assert (width, height) == extension.THUMBNAIL_PX
     assert extension.image_uri("gil_handoff") == "/_build/diagrams/gil_handoff.svg"
+
+
+def test_a_chapters_first_page_gets_its_diagram_after_the_promise() -> None:
+    extension = _load_extension()
+    page = "Title\n=====\n\nThe promise.\n" + extension.FIRST_CELL + " 1-2\n\nA cell."
+    shown = extension.with_chapter_diagram(page, "start_methods")
+    promise, cell = shown.index("The promise."), shown.index(".. GENERATED FROM")
+    assert promise < shown.index(".. diagram:: start_methods") < cell
+    assert extension.caption("start_methods") in shown
+    assert extension.with_chapter_diagram("no cells", "start_methods") == "no cells"

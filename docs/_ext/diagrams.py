@@ -155,10 +155,46 @@ def replace_thumbnails(app: Sphinx) -> None:
             _write_if_changed(images / "thumb" / f"sphx_glr_{stem}_thumb.png", drawn[name])
 
 
+# Where sphinx-gallery's page source leaves the title and promise for the first cell.
+FIRST_CELL = "\n.. GENERATED FROM PYTHON SOURCE LINES"
+
+
+def caption(name: str) -> str:
+    """The diagram's own summary: the first paragraph of its function's docstring."""
+    from conc_examples.charts.diagrams import DIAGRAMS
+
+    doc = DIAGRAMS[name].draw.__doc__ or ""
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+def with_chapter_diagram(source: str, name: str) -> str:
+    """``source`` (a generated example page) with the diagram ``name`` before its first
+    cell: after the title and the promise, before the lesson starts."""
+    at = source.find(FIRST_CELL)
+    if at < 0:
+        return source
+    figure = f"\n.. diagram:: {name}\n\n   {caption(name)}\n"
+    return source[:at] + figure + source[at:]
+
+
+def add_chapter_diagram(app: Sphinx, docname: str, source: list[str]) -> None:
+    """The first page of each chapter shows the chapter's mechanism, not only as its
+    thumbnail.  Injected into the generated page, so the reader's script stays plain."""
+    gallery, _, stem = docname.rpartition("/")
+    conf = app.config.sphinx_gallery_conf
+    for src, dst in zip(conf["examples_dirs"], conf["gallery_dirs"], strict=True):
+        name = app.config.diagram_thumbnails.get(Path(src).name)
+        if dst == gallery and name is not None:
+            stems = _example_stems(Path(app.srcdir, src), conf["ignore_pattern"])
+            if stems and stem == stems[0]:
+                source[0] = with_chapter_diagram(source[0], name)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("diagram_thumbnails", {}, "env", types=[dict])
     app.add_directive("diagram", _diagram_directive())
     app.connect("builder-inited", write_figures)
     # After sphinx-gallery's own handler (priority 500), which writes the thumbnails.
     app.connect("builder-inited", replace_thumbnails, priority=600)
+    app.connect("source-read", add_chapter_diagram)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
