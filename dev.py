@@ -16,7 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".venv-tools"
-NOX = "nox>=2025.5.1"
+# With uv beside it, nox makes its environments with uv: a clean test environment took
+# 10 s here against 150 s with pip (CI makes six).  Without uv it falls back to virtualenv.
+NOX = "nox[uv]>=2025.5.1"
 
 
 def tools_python() -> Path:
@@ -25,7 +27,7 @@ def tools_python() -> Path:
     if not python.exists():
         print(f"dev.py: creating {TOOLS.name}/ with nox in it (first run only)", flush=True)
         venv.create(TOOLS, with_pip=True, clear=True)
-    probe = subprocess.run([python, "-c", "import nox"], capture_output=True)
+    probe = subprocess.run([python, "-c", "import nox, uv"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run(
             [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", NOX],

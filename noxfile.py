@@ -27,6 +27,8 @@ NEWER_PYTHONS = ["3.13t"] + [
 NEWER_PYTHONS_HOME = ROOT / ".pythons"
 
 nox.options.download_python = "never"
+# uv (which dev.py installs beside nox) makes and fills the environments in seconds.
+nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "tests", "docs"]
 
