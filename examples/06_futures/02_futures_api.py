@@ -57,7 +57,7 @@ claim(
 # what it returned:
 
 if __name__ == "__main__":
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor() as pool:
         future = pool.submit(sleep_and_return, 0.1)
         print(f"just submitted: {future}")
         future.result(timeout=30)
