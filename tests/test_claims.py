@@ -161,7 +161,7 @@ def test_the_ledger_and_the_summary_count_every_claim() -> None:
 def test_a_run_upset_by_load_is_taken_again_and_the_settled_take_judged(
     monkeypatch,
 ) -> None:
-    upset = claim("D", True, measured="1", needs=Need("a free CPU", False, "1x", CPU_TAKEN))
+    upset = claim("D", True, measured="1", needs=Need("a quiet machine", False, "8x", LOAD))
     settled = claim("D", True, measured="2")
     takes = iter([_run(upset), _run(upset), _run(settled)])
     monkeypatch.setattr(example_runner, "run", lambda script, method: next(takes))
@@ -172,6 +172,19 @@ def test_a_run_upset_by_load_is_taken_again_and_the_settled_take_judged(
         example_runner.run_cached.cache_clear()
     assert judged.claims == [settled]
     assert "D (not shown)" in example_runner.RETAKEN.pop(judged.label)
+
+
+def test_a_run_short_of_a_free_cpu_is_judged_on_its_one_take(monkeypatch) -> None:
+    taken = claim("F", True, measured="1", needs=Need("a free CPU", False, "1x", CPU_TAKEN))
+    calls = []
+    monkeypatch.setattr(example_runner, "run", lambda s, m: calls.append(s) or _run(taken))
+    example_runner.run_cached.cache_clear()
+    try:
+        judged = example_runner.run_cached(EXAMPLES / "00_z" / "z.py", None)
+    finally:
+        example_runner.run_cached.cache_clear()
+    assert len(calls) == 1 and judged.claims == [taken]
+    assert judged.label not in example_runner.RETAKEN
 
 
 def test_a_wrong_claim_fails_every_take_and_a_clean_run_is_taken_once(monkeypatch) -> None:
