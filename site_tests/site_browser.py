@@ -104,6 +104,7 @@ class SiteBrowser:
         self.base_url = base_url
         self.origin = urlsplit(base_url).netloc
         self.visits: dict[str, Visit] = {}
+        self._phone_facts: dict[tuple[str, str], dict[str, Any]] = {}
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
 
@@ -226,15 +227,21 @@ class SiteBrowser:
         return self.visits[page]
 
     def phone_facts(self, page: str, color_scheme: str = "light") -> dict[str, Any]:
-        """Layout at a 390 px wide phone viewport: overflow, and the figures' sizes."""
-        with self.open(
-            page, viewport=PHONE, color_scheme=color_scheme, settle=False
-        ) as tab:
-            tab.evaluate(
-                "Promise.all([...document.images].map((i) => "
-                "{ i.loading = 'eager'; return i.decode().catch(() => null); }))"
-            )
-            return tab.evaluate(_PHONE_FACTS)
+        """Layout at a 390 px wide phone viewport: overflow, and the figures' sizes.
+
+        Measured once per page and scheme: the page test and the figure test both ask.
+        """
+        key = (page, color_scheme)
+        if key not in self._phone_facts:
+            with self.open(
+                page, viewport=PHONE, color_scheme=color_scheme, settle=False
+            ) as tab:
+                tab.evaluate(
+                    "Promise.all([...document.images].map((i) => "
+                    "{ i.loading = 'eager'; return i.decode().catch(() => null); }))"
+                )
+                self._phone_facts[key] = tab.evaluate(_PHONE_FACTS)
+        return self._phone_facts[key]
 
     def local_path(self, url: str) -> Path | None:
         """The file a same-site URL serves, or None for another host."""
