@@ -55,9 +55,9 @@ myst_heading_anchors = 3
 myst_substitutions = {"machine_caption": caption()}
 
 # Python names link to the Python docs through the inventory committed in this repository
-# (Python 3.11's; `nox -s python-inventory` refreshes it).  The local copy comes first, so
-# the build never waits on the network and links the same names offline and online; the
-# URL is tried only if that file is missing.
+# (Python 3.15's; `nox -s python-inventory -- debian` refreshes it).  The local copy comes
+# first, so the build never waits on the network and links the same names offline and
+# online; the URL is tried only if that file is missing.
 PYTHON_INVENTORY = DOCS / "_inventories" / "python3.inv"
 intersphinx_mapping = {
     "python": ("https://docs.python.org/3", (str(PYTHON_INVENTORY), None)),

@@ -2,8 +2,8 @@
 
 Since Python 3.12 an interpreter created isolated has its own GIL (PEP 684), so such
 interpreters in different threads can run Python code in parallel.  Python code could
-not create one until 3.14 added :mod:`!concurrent.interpreters` and
-:class:`!concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the PyPI
+not create one until 3.14 added :mod:`concurrent.interpreters` and
+:class:`concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the PyPI
 backport ``interpreters-pep-734`` (module ``interpreters_backport``) gives the same
 API.  On 3.12 that backport needs a second package and crashed with a segmentation
 fault on the machine that builds this site, so the site uses it on 3.13 only.  The
@@ -60,7 +60,7 @@ def new_interpreter() -> Any:
     """Create an interpreter that can be handed a queue (``prepare_main(q=queue)``).
 
     The 3.13 backport's queues only cross into an interpreter that has imported the
-    backport's queue module; 3.14's :mod:`!concurrent.interpreters` needs no such step.
+    backport's queue module; 3.14's :mod:`concurrent.interpreters` needs no such step.
     """
     interpreters, _ = load()
     if interpreters is None:

@@ -67,7 +67,7 @@ claim(
 # ---------------------------------------
 # :func:`os.cpu_count` counts the CPUs in the machine.  A process may be allowed to run
 # on fewer (a container, ``taskset``, a batch scheduler): that is its *affinity*.
-# ``os.process_cpu_count()``, added in Python 3.13, returns the usable count directly.
+# :func:`os.process_cpu_count`, added in Python 3.13, returns the usable count directly.
 # Size worker pools from the usable count, never from the machine's.
 
 print(f"os.cpu_count()          = {os.cpu_count()}")

@@ -155,11 +155,11 @@ claim(
 # %%
 # Stopping consumers: ``shutdown()`` (Python 3.13+) and sentinels (3.11, 3.12)
 # ----------------------------------------------------------------------------
-# Python 3.13 added ``Queue.shutdown()``: after it, ``put`` raises
-# ``queue.ShutDown`` at once, and ``get`` raises it once the queue is empty, so every
-# consumer (however many) stops after the last item without a sentinel.
-# ``shutdown(immediate=True)`` drops what is left instead.  On older Pythons the
-# sentinel above is the way; this code picks whichever this Python has.
+# Python 3.13 added :meth:`Queue.shutdown() <queue.Queue.shutdown>`: after it, ``put``
+# raises :exc:`queue.ShutDown` at once, and ``get`` raises it once the queue is empty, so
+# every consumer (however many) stops after the last item without a sentinel.
+# ``shutdown(immediate=True)`` drops what is left instead.  On older Pythons the sentinel
+# above is the way; this code picks whichever this Python has.
 #
 # A consumer whose ``get`` times out should say so and return.  Do not ``raise
 # SystemExit`` in a thread: it ends only that thread, and :func:`threading.excepthook`

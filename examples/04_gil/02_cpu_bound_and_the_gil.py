@@ -15,7 +15,7 @@ timeline of which worker ran when.
 # interpreter has one; a program usually runs one interpreter per process (since Python
 # 3.12, :pep:`684`, a process can run several, each with its own GIL).  Python 3.13 added
 # an optional :term:`free-threaded build` that can run without it, and
-# ``sys._is_gil_enabled()`` (3.13+) says whether the GIL is on right now.
+# :func:`sys._is_gil_enabled` (3.13+) says whether the GIL is on right now.
 
 import sys
 

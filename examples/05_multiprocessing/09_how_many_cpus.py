@@ -14,7 +14,7 @@ no count reads.
 # ----------------------------
 # :func:`os.cpu_count` counts the CPUs of the machine.  :func:`os.sched_getaffinity`
 # (Linux) gives the set this process may run on, which ``taskset``, ``docker
-# --cpuset-cpus`` or a batch scheduler can narrow.  ``os.process_cpu_count()`` (3.13)
+# --cpuset-cpus`` or a batch scheduler can narrow.  :func:`os.process_cpu_count` (3.13)
 # is the size of that set where the system can tell.  ``cpu_counts`` collects them,
 # with the default size of a process pool and of a thread pool:
 #
@@ -78,7 +78,7 @@ if __name__ == "__main__":
 
 # %%
 # The pools size themselves by :func:`os.cpu_count` before Python 3.13, and by
-# ``os.process_cpu_count()`` from 3.13: a process pool one worker per CPU, a thread
+# :func:`os.process_cpu_count` from 3.13: a process pool one worker per CPU, a thread
 # pool four more than that, at most 32.  Before 3.13, a process allowed one CPU starts
 # a worker per CPU of the machine, and they queue for the one CPU.
 

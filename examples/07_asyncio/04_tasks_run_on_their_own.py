@@ -121,7 +121,7 @@ claim(
 # Eager tasks (3.12)
 # ------------------
 # A new task normally waits for the next turn of the loop before it runs its first
-# step.  Python 3.12 added ``asyncio.eager_task_factory``: with it, ``create_task``
+# step.  Python 3.12 added :func:`asyncio.eager_task_factory`: with it, ``create_task``
 # runs the coroutine at once, up to its first real suspension.  A coroutine that never
 # suspends (a cache hit, say) is finished before ``create_task`` returns, and the loop
 # never has to schedule it.  Look at ``task.done()`` right after ``create_task``, with

@@ -43,7 +43,7 @@ leaked = list(opened)
 print(f"task cancelled: {was_cancelled}; still open afterwards: {leaked}")
 
 # %%
-# (With the eager task factory of Python 3.12, ``asyncio.eager_task_factory``, a
+# (With the eager task factory of Python 3.12, :func:`asyncio.eager_task_factory`, a
 # task runs up to its first ``await`` inside ``create_task``, and this gap closes.)
 
 from conc_examples.claims import claim, needs_python
@@ -134,8 +134,8 @@ claim(
 # ------------------------------------------------
 # A worker loops on ``await queue.get()``.  When the work runs out, it waits forever
 # for more: nothing tells it the producer is done.  Before Python 3.13 you cancel the
-# workers or send each one a sentinel.  ``asyncio.Queue.shutdown()`` (3.13) tells
-# them: once the queue is empty, ``get()`` raises ``asyncio.QueueShutDown``.
+# workers or send each one a sentinel.  :meth:`asyncio.Queue.shutdown` (3.13) tells
+# them: once the queue is empty, ``get()`` raises :exc:`asyncio.QueueShutDown`.
 # (``shutdown(immediate=True)`` drops what is still queued.)
 
 

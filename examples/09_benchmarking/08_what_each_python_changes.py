@@ -95,7 +95,7 @@ if __name__ == "__main__":
 
 # %%
 # **Subinterpreters in the standard library.**  3.14 added
-# :mod:`!concurrent.interpreters` (3.13 has it only through a backport from PyPI, which
+# :mod:`concurrent.interpreters` (3.13 has it only through a backport from PyPI, which
 # this isolated probe does not load).
 
 if __name__ == "__main__":

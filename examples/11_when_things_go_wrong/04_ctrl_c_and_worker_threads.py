@@ -101,9 +101,9 @@ claim(
 #
 # The fix: the main thread stops the workers
 # ------------------------------------------
-# Catch :exc:`KeyboardInterrupt` in the main thread and tell the workers.  Python
-# 3.13 added ``Queue.shutdown()``: every ``get()`` waiting on an empty queue raises
-# ``queue.ShutDown``.  Before 3.13, put one sentinel per worker.
+# Catch :exc:`KeyboardInterrupt` in the main thread and tell the workers.  Python 3.13 added
+# :meth:`Queue.shutdown() <queue.Queue.shutdown>`: every ``get()`` waiting on an empty queue
+# raises :exc:`queue.ShutDown`.  Before 3.13, put one sentinel per worker.
 
 if sys.version_info >= (3, 13):
     how = "jobs.shutdown()"

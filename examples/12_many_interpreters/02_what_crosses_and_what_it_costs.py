@@ -10,16 +10,16 @@ list).  Then you will see what starting one costs, beside a thread and a process
 # %%
 # Nothing is shared by accident
 # -----------------------------
-# Each interpreter has its own modules and its own globals, so an object of one can
-# never be used from another.  A few types are *shareable*: numbers, strings, bytes,
-# ``None``, tuples of these, and the interpreters' own queues; ``is_shareable`` says
-# which.  They cross cheaply, and a queue stays one queue on both sides.  Python 3.14
-# also lets most other values cross ``Queue.put``, ``Interpreter.call`` and
-# :class:`!InterpreterPoolExecutor`, as a copy made by :mod:`pickle`, while
-# ``prepare_main`` still takes shareable values only; on 3.13 this page shows only the
-# refusal.  Either way a list is never *shared*.
-# Python 3.14+ or 3.13 with the backport (see the first page); elsewhere the page says
-# so and skips to the start-up costs.
+# Each interpreter has its own modules and its own globals, so an object of one can never be
+# used from another.  A few types are *shareable*: numbers, strings, bytes, ``None``, tuples
+# of these, and the interpreters' own queues; ``is_shareable`` says which.  They cross
+# cheaply, and a queue stays one queue on both sides.  Python 3.14 also lets most other
+# values cross :meth:`Queue.put <concurrent.interpreters.Queue.put>`,
+# :meth:`Interpreter.call <concurrent.interpreters.Interpreter.call>` and
+# :class:`~concurrent.futures.InterpreterPoolExecutor`, as a copy made by :mod:`pickle`,
+# while ``prepare_main`` still takes shareable values only; on 3.13 this page shows only the
+# refusal.  Either way a list is never *shared*. Python 3.14+ or 3.13 with the backport (see
+# the first page); elsewhere the page says so and skips to the start-up costs.
 
 import sys
 
