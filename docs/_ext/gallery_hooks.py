@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,6 +157,17 @@ def _name_sidebar_toggles(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    # sphinx-gallery runs each page as a fake ``__main__`` whose spec has no loader.  From
+    # Python 3.15, every traceback taken through such a frame (a future's exception, each
+    # callback in asyncio's debug mode) warns "Module globals is missing a
+    # __spec__.loader" from linecache, in the page's output.  The module is the build's,
+    # not the page's: the same script run by a reader never warns.
+    warnings.filterwarnings(
+        "ignore",
+        message="Module globals is missing a __spec__.loader",
+        category=DeprecationWarning,
+        module="linecache",
+    )
     app.connect("source-read", _drop_cdn_scripts)
     app.connect("source-read", _thumbnail_alt_text)
     app.connect("build-finished", _name_sidebar_toggles)

@@ -30,10 +30,11 @@ def slow_call(seconds: float) -> float:  # stands for any call that waits
     return seconds
 
 
-with ThreadPoolExecutor(max_workers=3) as pool:
-    futures = [pool.submit(slow_call, seconds) for seconds in (0.3, 0.1, 0.2)]
-    order = [future.result() for future in as_completed(futures, timeout=30)]
-print(f"submitted 0.3, 0.1, 0.2; completed {order}")
+if __name__ == "__main__":  # the process pool below imports this page again (spawn)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(slow_call, seconds) for seconds in (0.3, 0.1, 0.2)]
+        order = [future.result() for future in as_completed(futures, timeout=30)]
+    print(f"submitted 0.3, 0.1, 0.2; completed {order}")
 
 # %%
 # The rest of the page takes the future apart.  First, what the pattern showed:
@@ -46,11 +47,12 @@ from conc_examples.measure.machine import start_method
 from conc_examples.work.mp_workers import reciprocal, sleep_and_return
 from conc_examples.work.workloads import whoami
 
-claim(
-    "as_completed gave the futures back shortest first",
-    order == [0.1, 0.2, 0.3],
-    measured=f"submitted [0.3, 0.1, 0.2], completed {order}",
-)
+if __name__ == "__main__":
+    claim(
+        "as_completed gave the futures back shortest first",
+        order == [0.1, 0.2, 0.3],
+        measured=f"submitted [0.3, 0.1, 0.2], completed {order}",
+    )
 
 # %%
 # A future says its state (``pending``, ``running``, ``finished``) and, once finished,

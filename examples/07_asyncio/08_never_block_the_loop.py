@@ -36,7 +36,8 @@ async def main() -> None:
     print(f"{answer!r}: both 0.1 s waits took {time.perf_counter() - started:.2f} s")
 
 
-asyncio.run(main())
+if __name__ == "__main__":  # the process pool below imports this page again (spawn)
+    asyncio.run(main())
 
 # %%
 # A heartbeat measures the loop's lag
@@ -131,10 +132,10 @@ async def compute_in_process() -> None:
 # %%
 # Measured
 # --------
-# The jobs take turns beside the heartbeat, three rounds; the chart shows each job's
-# best round, with whiskers to its worst.  asyncio's *debug mode* logs every step that
-# held the loop over ``loop.slow_callback_duration`` (0.1 s): ``measure_lags`` turns it
-# on and counts the steps it flagged.  The pool's worker is started first; the ceiling
+# The jobs take turns beside the heartbeat, three rounds; the chart shows each job's best
+# round, with whiskers to its worst.  asyncio's *debug mode* logs every step that held the
+# loop over :attr:`~asyncio.loop.slow_callback_duration` (0.1 s): ``measure_lags`` turns
+# it on and counts the steps it flagged.  The pool's worker is started first; the ceiling
 # probe of chapter 9 asks, before and after, whether a second CPU was free.
 
 from conc_examples.claims import claim, needs_cpus, needs_gil

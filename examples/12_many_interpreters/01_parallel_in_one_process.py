@@ -12,8 +12,8 @@ machine's measured ceiling, the best that two CPUs give here.
 # -----------------------
 # The :term:`GIL` belongs to an interpreter, not to a process.  Since Python 3.12 an
 # interpreter created isolated has its own (PEP 684), and Python 3.14 lets your code
-# create such interpreters: :mod:`!concurrent.interpreters` and
-# :class:`!concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the
+# create such interpreters: :mod:`concurrent.interpreters` and
+# :class:`concurrent.futures.InterpreterPoolExecutor` (PEP 734).  On 3.13 the
 # backport from PyPI gives the same API (``pip install interpreters-pep-734``).  On
 # 3.11 and 3.12 there is nothing to import, so this page shows threads and processes.
 #
@@ -26,8 +26,9 @@ from conc_examples.work.subinterpreters import MISSING, load
 
 interpreters, InterpreterPoolExecutor = load()
 has_interpreters = interpreters is not None
-print(f"Python {sys.version.split()[0]}")
-print(f"interpreters from: {interpreters.__name__}" if has_interpreters else MISSING)
+if __name__ == "__main__":  # the process pool below imports this page again (spawn)
+    print(f"Python {sys.version.split()[0]}")
+    print(f"interpreters from: {interpreters.__name__}" if has_interpreters else MISSING)
 
 # %%
 # The same work in three pools
