@@ -9,7 +9,13 @@ import sys
 
 import pytest
 
-from conc_examples.trouble.hangs import Frame, frames_in, py_spy_dump, trimmed
+from conc_examples.trouble.hangs import (
+    Frame,
+    frames_in,
+    py_spy_dump,
+    sampling_dump,
+    trimmed,
+)
 from conc_examples.trouble.shutdown_programs import (
     alive_in_group,
     command,
@@ -37,13 +43,29 @@ Thread 42 (idle): "MainThread"
     <module> (page.py:60)
 """
 
+# Python 3.15's `python -m profiling.sampling dump -a`: the innermost call last.
+SAMPLING = """\
+Stack dump for PID 42, thread 44 (idle; most recent call last):
+  File "/usr/lib/python3.15/threading.py", line 1161, in Thread.run
+    self._target(*self._args, **self._kwargs)
+  File "/somewhere/page.py", line 20, in outer
+    inner()
+  File "/somewhere/page.py", line 35, in inner
+    if lock_a.acquire(timeout=STUCK_FOR):
 
-def test_frames_in_reads_both_dump_formats_and_skips_module_level() -> None:
+Stack dump, thread 42 (main thread, idle; most recent call last):
+  File "/somewhere/page.py", line 60, in <module>
+    dump = sampling_dump(os.getpid())
+"""
+
+
+def test_frames_in_reads_every_dump_format_and_skips_module_level() -> None:
     assert frames_in(FAULTHANDLER, "page.py") == [
         Frame("0x00007f0000000002", "b_then_a", 35)
     ]
     assert frames_in(PY_SPY, "/elsewhere/page.py") == [Frame("a_then_b", "a_then_b", 28)]
     assert frames_in(PY_SPY, "other.py") == []
+    assert frames_in(SAMPLING, "page.py") == [Frame("44", "inner", 35)]
 
 
 def test_trimmed_keeps_the_threads_with_page_frames_and_those_frames_only() -> None:
@@ -56,12 +78,25 @@ def test_trimmed_keeps_the_threads_with_page_frames_and_those_frames_only() -> N
         "    a_then_b (page.py:28)",
     ]
     assert trimmed(PY_SPY, "other.py") == ""
+    assert trimmed(SAMPLING, "page.py").splitlines() == [
+        "Stack dump for PID 42, thread 44 (idle; most recent call last):",
+        '  File "page.py", line 20, in outer',
+        '  File "page.py", line 35, in inner',
+    ]
 
 
 def test_py_spy_dump_of_no_process_says_why_in_one_line() -> None:
     dump, why_not = py_spy_dump(2**22 + 12345)  # above Linux's pid_max default: no such
     assert dump == ""
     assert why_not is not None and "\n" not in why_not
+
+
+def test_sampling_dump_of_no_process_or_before_3_15_says_why_in_one_line() -> None:
+    dump, why_not = sampling_dump(2**22 + 12345)
+    assert dump == ""
+    assert why_not is not None and "\n" not in why_not
+    if sys.version_info < (3, 15):
+        assert "new in Python 3.15" in why_not
 
 
 def test_an_empty_group_has_nobody_alive_and_a_bad_program_name_gets_usage() -> None:

@@ -32,11 +32,11 @@ def line_of(path: Path, text: str) -> int:
 @pytest.mark.parametrize(
     ("page", "claims"),
     [
-        ("01_a_deadlock_diagnosed.py", 3),
+        ("01_a_deadlock_diagnosed.py", 4),
         ("02_ctrl_c_stops_a_pool.py", 5),
         ("03_sigterm_and_ctrl_c_in_asyncio.py", 2),
         ("04_ctrl_c_and_worker_threads.py", 3),
-        ("05_a_hung_child_and_a_stuck_task.py", 6),
+        ("05_a_hung_child_and_a_stuck_task.py", 7),
         ("06_backpressure.py", 4),
         ("07_threads_and_asyncio_together.py", 4),
         ("08_testing_concurrent_code.py", 3),
@@ -64,6 +64,14 @@ def test_the_deadlock_is_found_at_both_acquire_lines() -> None:
         assert {(f.function, f.line) for f in run.values["outside"]} == expected
     else:
         assert why_not in run.stdout  # the page says so in one line and goes on
+    standard_why_not = run.values["standard_why_not"]
+    assert (standard_why_not is None) == (sys.version_info >= (3, 15)) or (
+        "could not read" in standard_why_not  # 3.15 without ptrace permission
+    )
+    if standard_why_not is None:
+        assert {(f.function, f.line) for f in run.values["standard"]} == expected
+    else:
+        assert standard_why_not in run.stdout
 
 
 def test_the_hung_child_and_the_stuck_task_are_located() -> None:
@@ -77,6 +85,12 @@ def test_the_hung_child_and_the_stuck_task_are_located() -> None:
     assert run.values["stuck_tasks"] == [("consumer", "consume", get_line)]
     graph = run.claim("The call graph")
     assert (graph.state == NOT_SHOWN) == (sys.version_info < (3, 14))
+    pstree, why_not = run.values["pstree"], run.values["pstree_why_not"]
+    if sys.version_info < (3, 14):
+        assert pstree == "" and "new in Python 3.14" in why_not
+    elif why_not is None:  # read from outside: the consumer's own tree, at its line
+        assert pstree.splitlines()[0] == "└── (T) consumer"
+        assert f"consume {page.name}:{get_line}" in pstree
 
 
 def test_the_window_waits_and_the_queues_bound_what_waits() -> None:

@@ -10,6 +10,8 @@ and its timing claims need it, so under load they are "not shown" instead of wro
 
 from __future__ import annotations
 
+import sys
+
 from example_runner import check_claims, example
 
 from conc_examples.claims import NOT_SHOWN
@@ -19,13 +21,15 @@ CONVOY = "12_many_interpreters/03_the_convoy_effect.py"
 
 def test_the_convoy_and_its_two_fixes_as_the_page_claims() -> None:
     run = example(CONVOY)
-    # The slowdown (GIL) or its absence (free-threaded), the process fix, the
-    # shorter interval's gain and its price.
-    assert len(run.claims) == 5
+    # The slowdown (GIL) or its absence (free-threaded), the GIL-mode profile (3.15+),
+    # the process fix, the shorter interval's gain and its price.
+    assert len(run.claims) == 6
     gil_on = run.values["gil_on"]
     with_gil = run.claim("One CPU-bound thread slowed")
     without_gil = run.claim("Without the GIL")
     assert (without_gil if gil_on else with_gil).state == NOT_SHOWN
+    profile = run.claim("In a GIL-mode profile")
+    assert (profile.state == NOT_SHOWN) == (sys.version_info < (3, 15) or not gil_on)
     assert run.values["SHORT_INTERVAL"] == run.values["DEFAULT_INTERVAL"] / 10
     check_claims(run)
 

@@ -6,7 +6,14 @@ import sys
 
 import pytest
 
-from conc_examples.measure.convoy import Activity, echo_server, first, ping, spin
+from conc_examples.measure.convoy import (
+    Activity,
+    echo_server,
+    first,
+    gil_profile,
+    ping,
+    spin,
+)
 from conc_examples.measure.timeline import Span
 from conc_examples.work.subinterpreters import MISSING, load, new_interpreter
 
@@ -31,6 +38,15 @@ def test_first_keeps_the_opening_window_on_a_common_clock() -> None:
     assert first(mine, 0.3, "row") == [Span("row", "t", 0.0, pytest.approx(0.1))]
     shifted = first(mine, 0.25, "row", since=other)
     assert [(s.start, s.end) for s in shifted] == [pytest.approx((0.1, 0.2))]
+
+
+def test_the_gil_profile_finds_the_cpu_thread_holding_the_gil() -> None:
+    held, why_not = gil_profile(0.3, 1000, 0.0001)
+    if sys.version_info < (3, 15):
+        assert not held and why_not is not None and "3.15" in why_not
+        return
+    assert why_not is None
+    assert held["CPU thread"] > 100 and held["I/O thread"] < held["CPU thread"] / 10
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13+ has interpreters")

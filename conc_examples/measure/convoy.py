@@ -6,6 +6,10 @@ thread waits until the holder is asked to let go, up to a whole switch interval
 (:func:`sys.getswitchinterval`), for every operation (CPython issue 7946).  These
 helpers are the two sides of that measurement.  :func:`spin` also runs in a child
 process, so it lives in this importable module.
+
+``python -m conc_examples.measure.convoy SECONDS CHUNK DELAY`` runs the two side by side
+in a process of its own: :func:`gil_profile` profiles that process with Python 3.15's
+sampling profiler in its GIL mode, which records a thread only while it holds the GIL.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from conc_examples.measure.timeline import Span
 from conc_examples.work.workloads import cpu_bound
 
-__all__ = ["Activity", "echo_server", "first", "ping", "spin"]
+__all__ = ["Activity", "echo_server", "first", "gil_profile", "ping", "spin"]
 
 
 @dataclass(frozen=True)
@@ -119,3 +127,56 @@ def first(
         for s in activity.spans
         if s.start - origin >= 0.0 and s.end - origin <= seconds
     ]
+
+
+def gil_profile(
+    seconds: float, chunk: int, delay: float, timeout: float = 60.0
+) -> tuple[Counter[str], str | None]:
+    """Samples per thread ("I/O thread", "CPU thread") in which it held the GIL, while the
+    two ran side by side for ``seconds`` in a child process: (the counts, None), or
+    (empty, why it could not be taken).
+
+    ``python -m profiling.sampling run --mode gil -a`` (Python 3.15+) samples the child
+    a thousand times a second; its collapsed output is one line per distinct stack,
+    ``tid:N;file:function:line;... COUNT``.
+    """
+    if sys.version_info < (3, 15):
+        here = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return Counter(), f"profiling.sampling is new in Python 3.15; this is Python {here}"
+    with tempfile.TemporaryDirectory() as folder:
+        stacks = Path(folder, "stacks.txt")
+        done = subprocess.run(
+            [
+                sys.executable, "-m", "profiling.sampling", "run", "--mode", "gil",
+                "-a", "--collapsed", "-o", str(stacks),
+                "-m", __name__, str(seconds), str(chunk), str(delay),
+            ],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+        if done.returncode != 0 or not stacks.exists():
+            why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+            return Counter(), f"profiling.sampling could not profile: {why[-1]}"
+        lines = stacks.read_text().splitlines()
+    held: Counter[str] = Counter()
+    for line in lines:
+        stack, _, count = line.rpartition(" ")
+        if ":ping:" in stack:
+            held["I/O thread"] += int(count)
+        elif ":spin:" in stack:
+            held["CPU thread"] += int(count)
+    return held, None
+
+
+def _side_by_side(seconds: float, chunk: int, delay: float) -> None:
+    """The page's measurement without the page: one thread spins while this one pings."""
+    computing = threading.Thread(target=spin, args=(seconds, chunk), name="CPU thread")
+    with echo_server(delay) as sock:
+        computing.start()
+        try:
+            ping(sock, seconds)
+        finally:
+            computing.join(timeout=seconds + 30)
+
+
+if __name__ == "__main__":
+    _side_by_side(float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]))

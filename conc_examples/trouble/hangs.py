@@ -1,5 +1,6 @@
-"""Read where a hung program waits: a ``py-spy dump`` taken from outside, and the frames
-of a ``faulthandler`` or ``py-spy`` dump, as (thread, function, line) you can print.
+"""Read where a hung program waits: a ``py-spy dump`` or (Python 3.15+) a
+``python -m profiling.sampling dump`` taken from outside, and the frames of those dumps
+and of a ``faulthandler`` one, as (thread, function, line) you can print.
 
 ``python -m conc_examples.trouble.hangs count_lines`` is the child that chapter 11
 leaves hung: it counts the lines on its stdin, so it waits for end-of-file until its
@@ -10,7 +11,9 @@ Chapter 11 uses these so that a page shows the diagnosis, not text parsing.  ``p
 is a separate program (``pip install py-spy``) that reads another process's memory: on
 Linux it needs ptrace permission (root, ``CAP_SYS_PTRACE``, or
 ``kernel.yama.ptrace_scope`` set to 0), on macOS ``sudo``.  When it is missing or not
-permitted, :func:`py_spy_dump` says so in one line instead of failing.
+permitted, :func:`py_spy_dump` says so in one line instead of failing.  Python 3.15's
+standard library reads another process the same way (:func:`sampling_dump`), with the
+same permission.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Frame", "count_lines", "frames_in", "py_spy_dump", "py_spy_path", "trimmed"]
+__all__ = [
+    "Frame",
+    "asyncio_pstree",
+    "count_lines",
+    "frames_in",
+    "py_spy_dump",
+    "py_spy_path",
+    "sampling_dump",
+    "trimmed",
+]
 
 
 class Frame(NamedTuple):
@@ -62,23 +74,82 @@ def py_spy_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
     return done.stdout, None
 
 
+def sampling_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
+    """``python -m profiling.sampling dump -a PID`` (Python 3.15+): every thread's stack,
+    as (the dump, None), or ("", why it could not be taken)."""
+    if sys.version_info < (3, 15):
+        here = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return "", f"profiling.sampling is new in Python 3.15; this is Python {here}"
+    done = subprocess.run(
+        [sys.executable, "-m", "profiling.sampling", "dump", "-a", str(pid)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        return "", f"profiling.sampling could not read process {pid}: {why[-1]}"
+    return done.stdout, None
+
+
+def asyncio_pstree(pid: int, task: str, timeout: float = 20.0) -> tuple[str, str | None]:
+    """``python -m asyncio pstree PID`` (Python 3.14+), cut to the tree of the task named
+    ``task`` with file names for paths: (that tree, None), or ("", why it could not be
+    taken).
+
+    It reads the process from outside, like py-spy; a process may ask it about itself
+    from a thread (:func:`asyncio.to_thread`) while its loop waits.
+    """
+    if sys.version_info < (3, 14):
+        here = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return "", f"python -m asyncio pstree is new in Python 3.14; this is Python {here}"
+    done = subprocess.run(
+        [sys.executable, "-m", "asyncio", "pstree", str(pid)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        return "", f"python -m asyncio pstree could not read process {pid}: {why[-1]}"
+    # Each top-level task starts a line "└── (T) NAME"; its tree runs to the next one.
+    tree, inside = [], False
+    for line in done.stdout.splitlines():
+        if line.startswith("└── (T) "):
+            inside = line == f"└── (T) {task}"
+        if inside and line.strip():
+            tree.append(re.sub(r"/\S*/", "", line))  # a file's name, not its path
+    if not tree:
+        return "", f"no task named {task!r} in the tree"
+    return "\n".join(tree), None
+
+
 # faulthandler:  'Thread 0x00007f... (most recent call first):'  then
 #                '  File "/path/page.py", line 42 in transfer'
 # py-spy:        'Thread 9234 (idle): "Thread-1 (transfer)"'  then
 #                '    transfer (page.py:42)'
-_THREAD = re.compile(r'^(?:Current )?[Tt]hread (\S+)(?: \(\w+\))?(?:: "(.*)")?')
-_FAULTHANDLER_FRAME = re.compile(r'^\s+File "(.*)", line (\d+) in (\S+)')
+# 3.15 sampling: 'Stack dump, thread 9234 (idle; most recent call last):'  then
+#                '  File "/path/page.py", line 42, in transfer'  (innermost last)
+_THREAD = re.compile(
+    r"^(?:(?:Current )?[Tt]hread|Stack dump(?: for PID \d+)?, thread) (\S+)"
+    r'(?: \(\w+\))?(?:: "(.*)")?'
+)
+_FAULTHANDLER_FRAME = re.compile(r'^\s+File "(.*)", line (\d+),? in (\S+)')
 _PY_SPY_FRAME = re.compile(r"^\s+(\S+) \((.*):(\d+)\)")
 
 
 def frames_in(dump: str, filename: str) -> list[Frame]:
-    """The innermost frame in ``filename`` of each thread in a faulthandler/py-spy dump."""
-    found: list[Frame] = []
-    thread, seen = "?", False
+    """The innermost frame in ``filename`` of each thread in a dump (faulthandler, py-spy
+    or profiling.sampling; the last lists the innermost call last)."""
+    found: dict[int, Frame] = {}
+    thread, number, innermost_last = "?", 0, False
     for text in dump.splitlines():
         if match := _THREAD.match(text):
             thread = match.group(2) or match.group(1)
-            seen = False
+            number += 1
+            innermost_last = "most recent call last" in text
             continue
         if match := _FAULTHANDLER_FRAME.match(text):
             path, line, function = match.group(1), int(match.group(2)), match.group(3)
@@ -86,10 +157,10 @@ def frames_in(dump: str, filename: str) -> list[Frame]:
             function, path, line = match.group(1), match.group(2), int(match.group(3))
         else:
             continue
-        if not seen and Path(path).name == Path(filename).name and function != "<module>":
-            found.append(Frame(thread, function, line))
-            seen = True
-    return found
+        in_file = Path(path).name == Path(filename).name and function != "<module>"
+        if in_file and (innermost_last or number not in found):
+            found[number] = Frame(thread, function, line)
+    return list(found.values())
 
 
 def trimmed(dump: str, filename: str) -> str:

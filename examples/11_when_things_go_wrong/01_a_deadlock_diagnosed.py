@@ -4,7 +4,8 @@ A hang, diagnosed: where is each thread waiting?
 
 Two threads take two locks in opposite order: a :term:`deadlock`.  You will ask the
 program where each thread waits, first from inside (:mod:`faulthandler`), then from
-outside (``py-spy dump``), read the lines they name, and fix the lock order.
+outside (``py-spy dump``, and on Python 3.15 the standard library's own sampling
+profiler), read the lines they name, and fix the lock order.
 """
 
 # %%
@@ -12,14 +13,14 @@ outside (``py-spy dump``), read the lines they name, and fix the lock order.
 # --------
 # Each thread holds one lock and waits for the other's.  A
 # :class:`~threading.Barrier` makes that timing certain.  The second
-# :meth:`~threading.Lock.acquire` waits 1 s instead of for ever, so that this page
-# ends; for that second the program is as stuck as a real deadlock.
+# :meth:`~threading.Lock.acquire` waits 2 s instead of for ever, so that this page
+# ends; for those two seconds the program is as stuck as a real deadlock.
 
 import threading
 
 lock_a, lock_b = threading.Lock(), threading.Lock()
 both_hold_one = threading.Barrier(3)  # the two threads, and the main thread
-STUCK_FOR = 1.0
+STUCK_FOR = 2.0
 
 
 def a_then_b() -> None:
@@ -48,7 +49,7 @@ import faulthandler
 import tempfile
 import time
 
-from conc_examples.trouble.hangs import frames_in, py_spy_dump, trimmed
+from conc_examples.trouble.hangs import frames_in, py_spy_dump, sampling_dump, trimmed
 
 here = a_then_b.__code__.co_filename  # this script: its frames are the ones to read
 threads = [threading.Thread(target=f, name=f.__name__) for f in (a_then_b, b_then_a)]
@@ -115,6 +116,16 @@ dump, why_not = py_spy_dump(os.getpid())
 print(trimmed(dump, here) if dump else why_not)
 outside = frames_in(dump, here)
 
+# %%
+# Python 3.15 reads another process without py-spy: ``python -m profiling.sampling
+# dump -a PID`` (``-a`` for every thread, not only the main one), with the same
+# permission.  It prints each stack the way a traceback does, the innermost call last,
+# and names each thread by the system's id.
+
+standard_dump, standard_why_not = sampling_dump(os.getpid())
+print(trimmed(standard_dump, here) if standard_dump else standard_why_not)
+standard = frames_in(standard_dump, here)
+
 for thread in threads:
     thread.join(timeout=STUCK_FOR + 5)
 threads_left = sum(thread.is_alive() for thread in threads)
@@ -130,6 +141,17 @@ claim(
     measured="; ".join(map(str, outside)) or "no frame",
     expected="the same two lines, each under its thread's name",
     needs=Need("py-spy, allowed to read another process", why_not is None, str(why_not)),
+)
+claim(
+    "Python's own sampling profiler, from outside, found the same two lines",
+    at_acquire(standard) and len(standard) == 2,
+    measured="; ".join(map(str, standard)) or "no frame",
+    expected="a_then_b and b_then_a, each at its `.acquire(timeout=STUCK_FOR)` line",
+    needs=Need(
+        "Python 3.15+ (profiling.sampling), allowed to read another process",
+        standard_why_not is None,
+        str(standard_why_not),
+    ),
 )
 #
 # The fix: one lock order
@@ -167,7 +189,7 @@ claim(
 )
 
 # %%
-# Take-away: when a program hangs, dump its threads (from inside with faulthandler,
-# from outside with ``py-spy dump``) and read the lines where they wait: here both
-# tools pointed at the two ``acquire`` calls, and one lock order then ran 40,000
-# rounds without a hang.
+# Take-away: when a program hangs, dump its threads (from inside with faulthandler, from
+# outside with ``py-spy dump`` or, on 3.15, ``python -m profiling.sampling dump -a``) and
+# read the lines where they wait: here the tools pointed at the two ``acquire`` calls, and
+# one lock order then ran 40,000 rounds without a hang.

@@ -116,8 +116,14 @@ claim(
 # A consumer task takes items from an :class:`asyncio.Queue` until it sees ``None``.
 # The producer puts three items and returns without the ``None``.  ``gather`` would
 # wait for ever; :func:`asyncio.wait` with a timeout returns what is still pending.
+# While the consumer is stuck, the page also asks from outside, as you would from a
+# shell: ``python -m asyncio pstree PID`` (Python 3.14+), run from a thread so that the
+# loop keeps waiting.
 
 import asyncio
+import os
+
+from conc_examples.trouble.hangs import asyncio_pstree
 
 
 async def produce(queue: asyncio.Queue, finish: bool) -> None:
@@ -140,6 +146,8 @@ async def run_pipeline(finish: bool) -> tuple[list, list[int]]:
         asyncio.create_task(consume(queue, seen), name="consumer"),
     ]
     _, pending = await asyncio.wait(tasks, timeout=0.3)
+    if not finish:
+        outside.extend(await asyncio.to_thread(asyncio_pstree, os.getpid(), "consumer"))
     stuck = []
     for task in asyncio.all_tasks():  # ask the loop: which tasks are there, and where?
         if task is not asyncio.current_task():
@@ -154,20 +162,24 @@ async def run_pipeline(finish: bool) -> tuple[list, list[int]]:
 
 
 graphs: list[str] = []
+outside: list = []  # the pstree and why it is missing
 stuck_tasks, seen_stuck = asyncio.run(run_pipeline(finish=False))
 for name, function, line in stuck_tasks:
     print(f"task {name!r} is waiting in {function}(), line {line}")
 for graph in graphs or ["(no asyncio.format_call_graph before Python 3.14)"]:
     print(graph)
+pstree, pstree_why_not = outside
+print(f"python -m asyncio pstree, from outside:\n{pstree}" if pstree else pstree_why_not)
 
 # %%
-# One task left, the consumer, at the ``await queue.get()`` line: it waits for an
-# item that will never come.  :meth:`~asyncio.Task.get_stack` gives a suspended
-# task's own frame only, not what that frame awaits.  Python 3.14 added
-# ``asyncio.format_call_graph()`` (and ``print_call_graph``), printed above where
-# this Python has it: the whole chain down to ``Queue.get``, and who awaits the task;
-# ``python -m asyncio pstree PID`` prints the same from outside the process.  Before
-# 3.14 there is neither, and this page prints only the line.
+# One task left, the consumer, at the ``await queue.get()`` line: it waits for an item
+# that will never come.  :meth:`~asyncio.Task.get_stack` gives a suspended task's own
+# frame only, not what that frame awaits.  Python 3.14 added
+# :func:`asyncio.format_call_graph` (and :func:`~asyncio.print_call_graph`), printed above
+# where this Python has it: the whole chain down to ``Queue.get``, and who awaits the
+# task; ``python -m asyncio pstree PID`` printed the same from outside the process
+# (``python -m asyncio ps PID`` lists every task in a table).  Before 3.14 there is
+# neither, and this page prints only the line.
 
 PAGE = run_pipeline.__code__.co_filename
 claim(
@@ -183,6 +195,18 @@ claim(
     measured=f"{len(graphs)} call graph(s)",
     expected="one naming consume()",
     needs=needs_python((3, 14), "asyncio.format_call_graph"),
+)
+claim(
+    "python -m asyncio pstree, from outside, showed the consumer waiting in Queue.get",
+    "consume" in pstree and "Queue.get" in pstree,
+    measured=" / ".join(line.split("── ")[-1].strip() for line in pstree.splitlines())
+    or "no tree",
+    expected="the consumer's tree, down to Queue.get",
+    needs=Need(
+        "Python 3.14+ (python -m asyncio pstree), allowed to read another process",
+        pstree_why_not is None,
+        str(pstree_why_not),
+    ),
 )
 
 # %%

@@ -28,7 +28,8 @@ from conc_examples.work.workloads import calibrate
 
 DEFAULT_INTERVAL = sys.getswitchinterval()
 gil_on = gil_enabled()  # False only on a free-threaded build (3.13+) with the GIL off
-print(f"switch interval: {DEFAULT_INTERVAL * 1000:.1f} ms; GIL enabled: {gil_on}")
+if __name__ == "__main__":  # a process pool's worker imports this page again (spawn)
+    print(f"switch interval: {DEFAULT_INTERVAL * 1000:.1f} ms; GIL enabled: {gil_on}")
 
 # %%
 # Alone, then beside one CPU-bound thread
@@ -114,6 +115,36 @@ if __name__ == "__main__":
         title="Round trips alone and beside a CPU-bound thread",
     )
     show()
+
+# %%
+# The convoy in a profile
+# -----------------------
+# A wall-clock profiler would find both threads busy all the time: the I/O thread is
+# always inside ``ping``, waiting.  Python 3.15's sampling profiler has a GIL mode that
+# records a thread only while it holds the GIL, which is what the I/O thread waits for:
+# ``python -m profiling.sampling run --mode gil -a script.py``.  Here it samples the
+# same two threads, side by side in a child process, a thousand times a second.
+
+from conc_examples.measure.convoy import gil_profile
+
+if __name__ == "__main__":
+    held, profile_why_not = gil_profile(2 * SECONDS, CHUNK, DELAY)
+    print(profile_why_not or f"samples holding the GIL: {dict(held)}")
+    claim(
+        "In a GIL-mode profile the CPU thread held the GIL, the I/O thread almost never",
+        held["CPU thread"] > 20 * max(held["I/O thread"], 5),
+        measured=f"CPU thread {held['CPU thread']} samples,"
+        f" I/O thread {held['I/O thread']}, of about {2 * SECONDS * 1000:.0f}",
+        expected="the CPU thread over 20 times as many, and over 100",
+        needs=(
+            needs_gil(),
+            Need(
+                "Python 3.15+ (profiling.sampling --mode gil)",
+                profile_why_not is None,
+                str(profile_why_not),
+            ),
+        ),
+    )
 
 # %%
 # Fix 1: compute in a process
