@@ -13,14 +13,14 @@ profiler), read the lines they name, and fix the lock order.
 # --------
 # Each thread holds one lock and waits for the other's.  A
 # :class:`~threading.Barrier` makes that timing certain.  The second
-# :meth:`~threading.Lock.acquire` waits 2 s instead of for ever, so that this page
-# ends; for those two seconds the program is as stuck as a real deadlock.
+# :meth:`~threading.Lock.acquire` waits 1.5 s instead of for ever, so that this page
+# ends; for that second and a half the program is as stuck as a real deadlock.
 
 import threading
 
 lock_a, lock_b = threading.Lock(), threading.Lock()
 both_hold_one = threading.Barrier(3)  # the two threads, and the main thread
-STUCK_FOR = 2.0
+STUCK_FOR = 1.5
 
 
 def a_then_b() -> None:

@@ -128,13 +128,13 @@ if __name__ == "__main__":
 from conc_examples.measure.convoy import gil_profile
 
 if __name__ == "__main__":
-    held, profile_why_not = gil_profile(2 * SECONDS, CHUNK, DELAY)
+    held, profile_why_not = gil_profile(SECONDS, CHUNK, DELAY)
     print(profile_why_not or f"samples holding the GIL: {dict(held)}")
     claim(
         "In a GIL-mode profile the CPU thread held the GIL, the I/O thread almost never",
         held["CPU thread"] > 20 * max(held["I/O thread"], 5),
         measured=f"CPU thread {held['CPU thread']} samples,"
-        f" I/O thread {held['I/O thread']}, of about {2 * SECONDS * 1000:.0f}",
+        f" I/O thread {held['I/O thread']}, of about {SECONDS * 1000:.0f}",
         expected="the CPU thread over 20 times as many, and over 100",
         needs=(
             needs_gil(),
