@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -144,14 +145,27 @@ def test_every_symptom_links_to_the_page_that_fixes_it(browser, symptoms) -> Non
             assert target is not None and target.is_file(), f"{link}: no such page"
 
 
-def _rerun(entry: dict) -> str:
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _builders_python(symptoms: list[dict]) -> str | None:
+    """The Python X.Y that built the site (each caption names it), found here: on PATH
+    or made by ``dev.py pythons``.  Pythons word their errors differently."""
+    (version,) = {
+        re.search(r"by Python (\d+\.\d+)", entry["caption"]).group(1) for entry in symptoms
+    }
+    beside = ROOT / ".pythons" / version / "bin" / f"python{version}"
+    return shutil.which(f"python{version}") or (str(beside) if beside.exists() else None)
+
+
+def _rerun(entry: dict, python: str) -> str:
     """The entry's code, run as the page says (a script, or ``python -c``)."""
     with tempfile.TemporaryDirectory() as folder:
         if entry["run_c"]:
-            command = [sys.executable, "-c", entry["code"]]
+            command = [python, "-c", entry["code"]]
         else:
             Path(folder, "script.py").write_text(entry["code"], encoding="utf-8")
-            command = [sys.executable, "script.py"]
+            command = [python, "script.py"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
         child = subprocess.Popen(
             command,
@@ -175,9 +189,13 @@ def _rerun(entry: dict) -> str:
 
 
 def test_the_code_shown_prints_the_message(symptoms) -> None:
-    """Not pasted: the code on the page, run here, prints the message it is filed under."""
+    """Not pasted: the code on the page, run here by the Python that built the site,
+    prints the message it is filed under."""
+    python = _builders_python(symptoms)
+    if python is None:
+        pytest.skip(f"the Python that built the site is not here: {symptoms[0]['caption']}")
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outputs = list(pool.map(_rerun, symptoms))
+        outputs = list(pool.map(_rerun, symptoms, [python] * len(symptoms)))
     wrong = [
         f"{entry['heading']}: {entry['message']!r} not in:\n{output[-800:]}"
         for entry, output in zip(symptoms, outputs, strict=True)

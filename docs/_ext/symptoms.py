@@ -23,7 +23,8 @@ page shows the one this build's Python printed, and every wording is indexed.
 
 Options: ``:run: c`` runs the code as ``python -c CODE`` (no script file: the
 ``__main__`` of the REPL and of notebooks) instead of ``python script.py``; ``:tail:
-N`` shows only the output's last N lines (the end of a traceback); ``:timeout:``
+N`` shows only the output's last N lines (the end of a traceback), from the message's
+line if it is above them (3.14+ adds notes under a pickling error); ``:timeout:``
 seconds (default 10).
 """
 
@@ -215,8 +216,13 @@ class SymptomDirective(SphinxDirective):
             )
         message = printed_here[0]
         shown = outcome.output
-        if "tail" in self.options:
-            shown = "\n".join(["...", *shown.splitlines()[-self.options["tail"] :]])
+        if "tail" in self.options:  # the last lines, and the message's line above them
+            lines = shown.splitlines()
+            said_at = max(
+                (n for n, line in enumerate(lines) if message in line), default=len(lines)
+            )
+            start = min(len(lines) - self.options["tail"], said_at)
+            shown = "\n".join(["...", *lines[max(start, 0) :]])
 
         target_id = f"symptom-{self.env.new_serialno('symptom')}"
         target = nodes.target("", "", ids=[target_id])
