@@ -25,7 +25,10 @@ def cpu_bound(iterations: int) -> int:
     """
     total = 0
     for i in range(iterations):
-        total = (total + i * i) % 1_000_003
+        # Numbers kept under 2**30 (one digit of CPython's ints) make every step cost the
+        # same: with i * i itself, 4x the iterations took 4.4-4.7x the time on 3.15.
+        small = i & 0x3FFF
+        total = (total + small * small) % 1_000_003
     return total
 
 
