@@ -56,41 +56,48 @@ def py_spy_path() -> str | None:
     return shutil.which("py-spy") or (str(beside) if beside.exists() else None)
 
 
+def _read_from_outside(
+    command: list[str], name: str, pid: int, timeout: float
+) -> tuple[str, str | None]:
+    """Run a reader of process ``pid``: (its output, None), or ("", why, in one line).
+
+    ``subprocess.run`` kills and reaps a reader that outlives ``timeout``.
+    """
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return "", f"{name} did not answer within {timeout:g} s"
+    if done.returncode != 0 or not done.stdout.strip():
+        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+        return "", f"{name} could not read process {pid}: {why[-1]}"
+    return done.stdout, None
+
+
+def _too_old(version: tuple[int, int], name: str) -> str | None:
+    """Why this Python cannot run ``name``, new in ``version``; None if it can."""
+    if sys.version_info >= version:
+        return None
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"{name} is new in Python {version[0]}.{version[1]}; this is Python {here}"
+
+
 def py_spy_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
     """``py-spy dump --pid PID``: (the dump, None), or ("", why it could not be taken)."""
     program = py_spy_path()
     if program is None:
         return "", "py-spy is not installed here (pip install py-spy)"
-    done = subprocess.run(
-        [program, "dump", "--pid", str(pid)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-        return "", f"py-spy could not read process {pid}: {why[-1]}"
-    return done.stdout, None
+    return _read_from_outside([program, "dump", "--pid", str(pid)], "py-spy", pid, timeout)
 
 
 def sampling_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
     """``python -m profiling.sampling dump -a PID`` (Python 3.15+): every thread's stack,
     as (the dump, None), or ("", why it could not be taken)."""
-    if sys.version_info < (3, 15):
-        here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return "", f"profiling.sampling is new in Python 3.15; this is Python {here}"
-    done = subprocess.run(
-        [sys.executable, "-m", "profiling.sampling", "dump", "-a", str(pid)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0 or not done.stdout.strip():
-        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-        return "", f"profiling.sampling could not read process {pid}: {why[-1]}"
-    return done.stdout, None
+    if why := _too_old((3, 15), "profiling.sampling"):
+        return "", why
+    command = [sys.executable, "-m", "profiling.sampling", "dump", "-a", str(pid)]
+    return _read_from_outside(command, "profiling.sampling", pid, timeout)
 
 
 def asyncio_pstree(pid: int, task: str, timeout: float = 20.0) -> tuple[str, str | None]:
@@ -101,22 +108,16 @@ def asyncio_pstree(pid: int, task: str, timeout: float = 20.0) -> tuple[str, str
     It reads the process from outside, like py-spy; a process may ask it about itself
     from a thread (:func:`asyncio.to_thread`) while its loop waits.
     """
-    if sys.version_info < (3, 14):
-        here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return "", f"python -m asyncio pstree is new in Python 3.14; this is Python {here}"
-    done = subprocess.run(
-        [sys.executable, "-m", "asyncio", "pstree", str(pid)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-        return "", f"python -m asyncio pstree could not read process {pid}: {why[-1]}"
+    name = "python -m asyncio pstree"
+    if why := _too_old((3, 14), name):
+        return "", why
+    command = [sys.executable, "-m", "asyncio", "pstree", str(pid)]
+    output, why = _read_from_outside(command, name, pid, timeout)
+    if why:
+        return "", why
     # Each top-level task starts a line "└── (T) NAME"; its tree runs to the next one.
     tree, inside = [], False
-    for line in done.stdout.splitlines():
+    for line in output.splitlines():
         if line.startswith("└── (T) "):
             inside = line == f"└── (T) {task}"
         if inside and line.strip():
