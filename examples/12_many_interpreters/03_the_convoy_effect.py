@@ -129,7 +129,11 @@ from conc_examples.measure.convoy import gil_profile
 
 if __name__ == "__main__":
     held, profile_why_not = gil_profile(SECONDS, CHUNK, DELAY)
-    print(profile_why_not or f"samples holding the GIL: {dict(held)}")
+    print(
+        profile_why_not
+        or f"samples holding the GIL: CPU thread {held['CPU thread']},"
+        f" I/O thread {held['I/O thread']}"
+    )
     claim(
         "In a GIL-mode profile the CPU thread held the GIL, the I/O thread almost never",
         held["CPU thread"] > 20 * max(held["I/O thread"], 5),
