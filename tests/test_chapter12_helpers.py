@@ -12,6 +12,7 @@ from conc_examples.measure.convoy import (
     first,
     gil_profile,
     ping,
+    quiet_pace,
     spin,
 )
 from conc_examples.measure.timeline import Span
@@ -40,13 +41,26 @@ def test_first_keeps_the_opening_window_on_a_common_clock() -> None:
     assert [(s.start, s.end) for s in shifted] == [pytest.approx((0.1, 0.2))]
 
 
+def test_quiet_pace_needs_over_twenty_round_trips_per_interval_in_every_run() -> None:
+    fast = Activity([Span("io", "round trip", 0.0, 0.0)] * 5000, 1.0)  # 25 per 5 ms
+    slow = Activity(fast.spans[:3000], 1.0)  # 15 per 5 ms
+    assert quiet_pace(0.005, fast).met
+    missing = quiet_pace(0.005, fast, slow)
+    assert not missing.met and "15.0 round trips" in missing.seen
+
+
 def test_the_gil_profile_finds_the_cpu_thread_holding_the_gil() -> None:
-    held, why_not = gil_profile(0.3, 1000, 0.0001)
+    profile = gil_profile(0.3, 1000, 0.0001)
     if sys.version_info < (3, 15):
-        assert not held and why_not is not None and "3.15" in why_not
+        assert not profile.held and "3.15" in str(profile) and not profile.taken.met
         return
-    assert why_not is None
+    assert profile.why_not is None and profile.taken.met
+    held = profile.held
     assert held["CPU thread"] > 100 and held["I/O thread"] < held["CPU thread"] / 10
+    assert str(profile) == (
+        f"samples holding the GIL: CPU thread {held['CPU thread']},"
+        f" I/O thread {held['I/O thread']}"
+    )
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13+ has interpreters")

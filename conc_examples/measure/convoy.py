@@ -26,10 +26,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from conc_examples.claims import CPU_TAKEN, Need
 from conc_examples.measure.timeline import Span
 from conc_examples.work.workloads import cpu_bound
 
-__all__ = ["Activity", "echo_server", "first", "gil_profile", "ping", "spin"]
+__all__ = [
+    "Activity",
+    "GilProfile",
+    "echo_server",
+    "first",
+    "gil_profile",
+    "ping",
+    "quiet_pace",
+    "spin",
+]
 
 
 @dataclass(frozen=True)
@@ -129,33 +139,61 @@ def first(
     ]
 
 
+@dataclass(frozen=True)
+class GilProfile:
+    """Samples per thread ("I/O thread", "CPU thread") in which it held the GIL, or why
+    no profile could be taken (``why_not``)."""
+
+    held: Counter[str]
+    why_not: str | None = None
+
+    @property
+    def taken(self) -> Need:
+        """What a claim on the profile needs: a profile at all (Python 3.15+)."""
+        return Need(
+            "Python 3.15+ (profiling.sampling --mode gil)",
+            self.why_not is None,
+            str(self.why_not),
+        )
+
+    def __str__(self) -> str:
+        threads = ("CPU thread", "I/O thread")
+        return self.why_not or "samples holding the GIL: " + ", ".join(
+            f"{thread} {self.held[thread]}" for thread in threads
+        )
+
+
 def gil_profile(
     seconds: float, chunk: int, delay: float, timeout: float = 60.0
-) -> tuple[Counter[str], str | None]:
-    """Samples per thread ("I/O thread", "CPU thread") in which it held the GIL, while the
-    two ran side by side for ``seconds`` in a child process: (the counts, None), or
-    (empty, why it could not be taken).
+) -> GilProfile:
+    """Profile :func:`spin` and :func:`ping` side by side for ``seconds`` in a child.
 
     ``python -m profiling.sampling run --mode gil -a`` (Python 3.15+) samples the child
     a thousand times a second; its collapsed output is one line per distinct stack,
-    ``tid:N;file:function:line;... COUNT``.
+    ``tid:N;file:function:line;... COUNT``.  A profiler still running after ``timeout``
+    is killed, and the profile says so.
     """
     if sys.version_info < (3, 15):
         here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return Counter(), f"profiling.sampling is new in Python 3.15; this is Python {here}"
+        return GilProfile(
+            Counter(), f"profiling.sampling is new in Python 3.15; this is Python {here}"
+        )
     with tempfile.TemporaryDirectory() as folder:
         stacks = Path(folder, "stacks.txt")
-        done = subprocess.run(
-            [
-                sys.executable, "-m", "profiling.sampling", "run", "--mode", "gil",
-                "-a", "--collapsed", "-o", str(stacks),
-                "-m", __name__, str(seconds), str(chunk), str(delay),
-            ],
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
+        try:
+            done = subprocess.run(
+                [
+                    sys.executable, "-m", "profiling.sampling", "run", "--mode", "gil",
+                    "-a", "--collapsed", "-o", str(stacks),
+                    "-m", __name__, str(seconds), str(chunk), str(delay),
+                ],
+                capture_output=True, text=True, timeout=timeout, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:  # run() has killed and reaped it
+            return GilProfile(Counter(), f"profiling.sampling ran over {timeout:.0f} s")
         if done.returncode != 0 or not stacks.exists():
             why = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-            return Counter(), f"profiling.sampling could not profile: {why[-1]}"
+            return GilProfile(Counter(), f"profiling.sampling could not profile: {why[-1]}")
         lines = stacks.read_text().splitlines()
     held: Counter[str] = Counter()
     for line in lines:
@@ -164,7 +202,20 @@ def gil_profile(
             held["I/O thread"] += int(count)
         elif ":spin:" in stack:
             held["CPU thread"] += int(count)
-    return held, None
+    return GilProfile(held)
+
+
+def quiet_pace(interval: float, *alone: Activity) -> Need:
+    """What a claim that times the I/O thread needs: a lone I/O thread that made over 20
+    round trips per switch ``interval``.
+
+    Beside a CPU thread each round trip waits up to an interval, so the slowdown is at
+    most the round trips made alone in one; a tenfold slowdown needs well over ten.
+    When other work takes the CPUs, the OS makes even the lone thread wait.
+    """
+    pace = min(each.rate for each in alone) * interval
+    seen = f"alone it made {pace:.1f} round trips per switch interval (20 needed)"
+    return Need("an I/O thread that the OS runs at once", pace > 20, seen, CPU_TAKEN)
 
 
 def _side_by_side(seconds: float, chunk: int, delay: float) -> None:

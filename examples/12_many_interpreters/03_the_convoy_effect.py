@@ -64,23 +64,15 @@ if __name__ == "__main__":
 
 # %%
 # Beside the CPU thread each round trip waits up to a switch interval, so the slowdown
-# is at most the round trips the thread makes alone in one interval.  For a tenfold
-# slowdown that must be well over ten: twenty.  When other work takes the CPUs, the OS
-# makes even the lone thread wait, so each claim that times it needs that pace,
-# measured here.
+# is at most the round trips the thread makes alone in one interval: for a tenfold
+# slowdown, well over ten.  When other work takes the CPUs, the OS makes even the lone
+# thread wait, so each claim that times it needs that pace (``quiet_pace``: twenty).
 
-from conc_examples.claims import CPU_TAKEN, Need, claim, needs_free_threading, needs_gil
-
-
-def quiet_pace(*alone) -> Need:
-    """The precondition: the lone I/O thread made over 20 round trips per interval."""
-    pace = min(each.rate for each in alone) * DEFAULT_INTERVAL
-    seen = f"alone it made {pace:.1f} round trips per switch interval (20 needed)"
-    return Need("an I/O thread that the OS runs at once", pace > 20, seen, CPU_TAKEN)
-
+from conc_examples.claims import claim, needs_free_threading, needs_gil
+from conc_examples.measure.convoy import quiet_pace
 
 if __name__ == "__main__":
-    quiet = quiet_pace(alone)
+    quiet = quiet_pace(DEFAULT_INTERVAL, alone)
     claim(
         "One CPU-bound thread slowed the I/O thread's round trips more than tenfold",
         slowdown > 10,
@@ -128,26 +120,16 @@ if __name__ == "__main__":
 from conc_examples.measure.convoy import gil_profile
 
 if __name__ == "__main__":
-    held, profile_why_not = gil_profile(SECONDS, CHUNK, DELAY)
-    print(
-        profile_why_not
-        or f"samples holding the GIL: CPU thread {held['CPU thread']},"
-        f" I/O thread {held['I/O thread']}"
-    )
+    profile = gil_profile(SECONDS, CHUNK, DELAY)
+    print(profile)
+    cpu, io = profile.held["CPU thread"], profile.held["I/O thread"]
     claim(
         "In a GIL-mode profile the CPU thread held the GIL, the I/O thread almost never",
-        held["CPU thread"] > 20 * max(held["I/O thread"], 5),
-        measured=f"CPU thread {held['CPU thread']} samples,"
-        f" I/O thread {held['I/O thread']}, of about {SECONDS * 1000:.0f}",
+        cpu > 20 * max(io, 5),
+        measured=f"CPU thread {cpu} samples, I/O thread {io},"
+        f" of about {SECONDS * 1000:.0f}",
         expected="the CPU thread over 20 times as many, and over 100",
-        needs=(
-            needs_gil(),
-            Need(
-                "Python 3.15+ (profiling.sampling --mode gil)",
-                profile_why_not is None,
-                str(profile_why_not),
-            ),
-        ),
+        needs=(needs_gil(), profile.taken),
     )
 
 # %%
@@ -223,7 +205,7 @@ if __name__ == "__main__":
         io_gain > 3,
         measured=f"{io_gain:.1f}x as fast",
         expected="over 3x (at most 10x)",
-        needs=(needs_gil(), quiet_pace(*alone_again)),
+        needs=(needs_gil(), quiet_pace(DEFAULT_INTERVAL, *alone_again)),
     )
     claim(
         "The CPU thread kept more than half its rate",
