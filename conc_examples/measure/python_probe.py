@@ -18,11 +18,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from queue import SimpleQueue
 
 TASKS = 2_000  # asyncio tasks created and run in one go
 HAND_OFFS = 300  # round trips between two threads
+SPIN = 300_000  # steps of pure-Python work in one part (tens of milliseconds)
 
 
 def _median_us(run: Callable[[], object], repeat: int, warmup: int = 1) -> float:
@@ -120,6 +121,48 @@ def interpreter_us() -> float | None:
     return _median_us(start_and_call, repeat=3)
 
 
+def _spin(steps: int) -> int:
+    """Pure-Python work, the same cost per step on every Python (small operands)."""
+    total = 0
+    for i in range(steps):
+        total += (i & 0x3FFF) * (i & 0x3FFF)
+    return total
+
+
+def side_by_side_speedup(executor: Executor, steps: int = SPIN, repeat: int = 3) -> float:
+    """How much sooner two of ``executor``'s workers finish two parts of pure-Python
+    work side by side than one part after the other (the best of ``repeat`` each).
+
+    About 1x for two threads under the GIL, up to 2x for two processes, or for two
+    threads of a free-threaded build with the GIL off, where two CPUs are free.
+    """
+    list(executor.map(_spin, [1, 1], timeout=60))  # start both workers before timing
+    in_turn, together = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(2):
+            executor.submit(_spin, steps).result(timeout=60)
+        in_turn.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        list(executor.map(_spin, [steps, steps], timeout=60))
+        together.append(time.perf_counter() - start)
+    return min(in_turn) / min(together)
+
+
+def two_workers() -> dict[str, object]:
+    """Two threads, then two processes (the machine's ceiling), on the same work.
+
+    On a free-threaded build the parent runs this twice, ``-X gil=0`` and ``-X gil=1``
+    (what ``PYTHON_GIL`` sets, which ``-I`` would ignore).
+    """
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    with ThreadPoolExecutor(2) as threads:
+        threads_x = side_by_side_speedup(threads)
+    with ProcessPoolExecutor(2) as processes:
+        processes_x = side_by_side_speedup(processes)
+    return {"gil": gil, "threads": threads_x, "processes": processes_x}
+
+
 def probe() -> dict[str, object]:
     """Everything this Python measured, with what it is."""
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
@@ -139,4 +182,4 @@ def probe() -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(probe()))
+    print(json.dumps(two_workers() if sys.argv[1:] == ["two-workers"] else probe()))

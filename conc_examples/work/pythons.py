@@ -27,6 +27,7 @@ __all__ = [
     "before",
     "find_pythons",
     "needs_before_and_after",
+    "needs_free_threaded",
     "probe_each",
 ]
 
@@ -84,17 +85,31 @@ def find_pythons() -> dict[str, str]:
     return found
 
 
+def _probe(path: str, *options: str, mode: str = "", timeout: float) -> dict:
+    """The probe's JSON from ``path -I [options] python_probe.py [mode]``."""
+    command = [path, "-I", *options, str(PROBE), *([mode] if mode else [])]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise RuntimeError(f"the probe failed: {' '.join(command)}")
+    return json.loads(done.stdout)
+
+
 def probe_each(pythons: dict[str, str], timeout: float = 60) -> list[Measured]:
-    """Run the probe under each Python in turn (one at a time: they would compete)."""
+    """Run the probe under each Python in turn (one at a time: they would compete).
+
+    A free-threaded build (``3.14t``) also runs two threads and two processes on the
+    same pure-Python work, with the GIL off and on: ``figures["two_workers"]``.
+    """
     results = []
     for label, path in pythons.items():
-        done = subprocess.run(
-            [path, "-I", str(PROBE)], capture_output=True, text=True, timeout=timeout
-        )
-        if done.returncode != 0:
-            sys.stderr.write(done.stderr)
-            raise RuntimeError(f"the probe failed under {path}")
-        results.append(Measured(label, path, json.loads(done.stdout)))
+        figures = _probe(path, timeout=timeout)
+        if label.endswith("t"):
+            figures["two_workers"] = {
+                gil: _probe(path, "-X", f"gil={flag}", mode="two-workers", timeout=timeout)
+                for gil, flag in (("off", 0), ("on", 1))
+            }
+        results.append(Measured(label, path, figures))
     return results
 
 
@@ -112,5 +127,15 @@ def needs_before_and_after(labels: list[str], version: tuple[int, int] = (3, 14)
     return Need(
         f"a Python before {version[0]}.{version[1]} and one after",
         bool(older and newer),
+        f"this build had {', '.join(labels) or 'none'}",
+    )
+
+
+def needs_free_threaded(labels: list[str]) -> Need:
+    """A claim about the GIL off needs a free-threaded build (``3.14t``) on this
+    machine."""
+    return Need(
+        "a free-threaded build (`uv python install 3.14t`)",
+        any(label.endswith("t") for label in labels),
         f"this build had {', '.join(labels) or 'none'}",
     )

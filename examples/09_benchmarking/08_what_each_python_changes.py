@@ -6,7 +6,8 @@ A page measured on one Python tells a reader on another what *their* Python did 
 ago.  Here the same small measurements run under every Python this machine has, 3.11 to
 3.15, each in a child process of that Python, side by side: starting a process under
 each start method, a round trip to a pool, an asyncio task, a hand-off between two
-threads, and a subinterpreter.  You will see what changed and what did not.
+threads, a subinterpreter, and on a free-threaded build two threads with the GIL off and
+on.  You will see what changed and what did not.
 """
 
 # %%
@@ -109,8 +110,41 @@ if __name__ == "__main__":
     )
 
 # %%
+# **Free-threading.**  A free-threaded build (``3.13t`` and later: ``uv python install
+# 3.14t``) can run without the GIL.  Under each one found, the probe runs two threads
+# on the same pure-Python work side by side, then two processes (what the CPUs allow),
+# once with the GIL off (``-X gil=0``, what ``PYTHON_GIL=0`` sets) and once with it on.
+#
+# .. literalinclude:: /../conc_examples/measure/python_probe.py
+#    :pyobject: two_workers
+
+from conc_examples.claims import needs_cpus
+from conc_examples.work.pythons import needs_free_threaded
+
+if __name__ == "__main__":
+    free_threaded = {v: f["two_workers"] for v, f in figure.items() if "two_workers" in f}
+    speedups = [
+        f"{v} GIL {gil}: threads {w['threads']:.2f}x, processes {w['processes']:.2f}x"
+        for v, runs in free_threaded.items()
+        for gil, w in runs.items()
+    ]
+    print("\n".join(speedups) or "no free-threaded build: no GIL to turn off")
+    ceilings = [w["processes"] for runs in free_threaded.values() for w in runs.values()]
+    needs = (needs_free_threaded(labels),)
+    if ceilings:  # a second free CPU, read from the two processes beside the threads
+        needs += (needs_cpus(ceilings),)
+    claim(
+        "With the GIL off two threads kept up with two processes; with it on they did not",
+        all(
+            r["off"]["threads"] > 0.8 * r["off"]["processes"] and r["on"]["threads"] < 1.2
+            for r in free_threaded.values()
+        ),
+        measured="; ".join(speedups),
+        expected="GIL off: over 0.8 of the processes' speed-up; GIL on: under 1.2x",
+        needs=needs,
+    )
+
+# %%
 # An asyncio task, a hand-off between two threads and a round trip to a pool are the
 # bars a busy machine moves most, so this page states nothing about them: read them as
-# this build's figures, not as a trend.  A free-threaded build (``3.14t``) would add two
-# threads on pure-Python work with the GIL off and on; the first lines above say
-# whether this build had one.
+# this build's figures, not as a trend.
