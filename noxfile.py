@@ -85,7 +85,7 @@ def _install(session: nox.Session, *groups: str) -> None:
         session.log("dependencies unchanged since the last install: not reinstalling")
         return
     # Bytecode compiled at install (pip does it unasked, uv only so): where
-    # PYTHONDONTWRITEBYTECODE is set, as in this project's CI containers, nothing else
+    # PYTHONDONTWRITEBYTECODE is set, as on the machine that builds this site, nothing else
     # ever writes it, and every example, and every Dask or Celery worker it starts,
     # compiled matplotlib, Dask and Celery again (3.2 s more per process here).
     compiled = {"UV_COMPILE_BYTECODE": "1"}
