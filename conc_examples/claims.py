@@ -46,6 +46,7 @@ __all__ = [
     "needs_gil",
     "needs_python",
     "take",
+    "too_old",
 ]
 
 HELD, NOT_HELD, NOT_SHOWN = "held", "did not hold", "not shown"
@@ -188,6 +189,15 @@ def needs_python(version: tuple[int, int], feature: str) -> Need:
         sys.version_info >= version,
         f"this is Python {here}",
     )
+
+
+def too_old(version: tuple[int, int], feature: str) -> str | None:
+    """Why this Python lacks ``feature``, new in Python ``version``, in one line; None
+    if it has it.  For helpers that return why they could not measure."""
+    if sys.version_info >= version:
+        return None
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"{feature} is new in Python {version[0]}.{version[1]}; this is Python {here}"
 
 
 def _gil_enabled() -> bool:

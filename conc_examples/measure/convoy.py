@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from conc_examples.claims import CPU_TAKEN, Need
+from conc_examples.claims import CPU_TAKEN, Need, too_old
 from conc_examples.measure.timeline import Span
 from conc_examples.work.workloads import cpu_bound
 
@@ -173,11 +173,8 @@ def gil_profile(
     ``tid:N;file:function:line;... COUNT``.  A profiler still running after ``timeout``
     is killed, and the profile says so.
     """
-    if sys.version_info < (3, 15):
-        here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return GilProfile(
-            Counter(), f"profiling.sampling is new in Python 3.15; this is Python {here}"
-        )
+    if why := too_old((3, 15), "profiling.sampling"):
+        return GilProfile(Counter(), why)
     with tempfile.TemporaryDirectory() as folder:
         stacks = Path(folder, "stacks.txt")
         try:

@@ -121,8 +121,13 @@ def interpreter_us() -> float | None:
     return _median_us(start_and_call, repeat=3)
 
 
+def _gil_enabled() -> bool:
+    return getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
 def _spin(steps: int) -> int:
-    """Pure-Python work, the same cost per step on every Python (small operands)."""
+    """Pure-Python work, the same cost per step on every Python (small operands): the
+    loop of ``workloads.cpu_bound``, which this isolated script cannot import."""
     total = 0
     for i in range(steps):
         total += (i & 0x3FFF) * (i & 0x3FFF)
@@ -155,7 +160,7 @@ def two_workers() -> dict[str, object]:
     On a free-threaded build the parent runs this twice, ``-X gil=0`` and ``-X gil=1``
     (what ``PYTHON_GIL`` sets, which ``-I`` would ignore).
     """
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    gil = _gil_enabled()
     with ThreadPoolExecutor(2) as threads:
         threads_x = side_by_side_speedup(threads)
     with ProcessPoolExecutor(2) as processes:
@@ -165,7 +170,7 @@ def two_workers() -> dict[str, object]:
 
 def probe() -> dict[str, object]:
     """Everything this Python measured, with what it is."""
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
+    gil = _gil_enabled()
     # Processes first, before any thread of this process exists (fork after threads
     # warns on 3.12+).
     starts = {m: process_start_us(m) for m in multiprocessing.get_all_start_methods()}

@@ -27,6 +27,8 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from conc_examples.claims import too_old
+
 __all__ = [
     "Frame",
     "asyncio_pstree",
@@ -75,14 +77,6 @@ def _read_from_outside(
     return done.stdout, None
 
 
-def _too_old(version: tuple[int, int], name: str) -> str | None:
-    """Why this Python cannot run ``name``, new in ``version``; None if it can."""
-    if sys.version_info >= version:
-        return None
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return f"{name} is new in Python {version[0]}.{version[1]}; this is Python {here}"
-
-
 def py_spy_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
     """``py-spy dump --pid PID``: (the dump, None), or ("", why it could not be taken)."""
     program = py_spy_path()
@@ -94,7 +88,7 @@ def py_spy_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
 def sampling_dump(pid: int, timeout: float = 20.0) -> tuple[str, str | None]:
     """``python -m profiling.sampling dump -a PID`` (Python 3.15+): every thread's stack,
     as (the dump, None), or ("", why it could not be taken)."""
-    if why := _too_old((3, 15), "profiling.sampling"):
+    if why := too_old((3, 15), "profiling.sampling"):
         return "", why
     command = [sys.executable, "-m", "profiling.sampling", "dump", "-a", str(pid)]
     return _read_from_outside(command, "profiling.sampling", pid, timeout)
@@ -109,7 +103,7 @@ def asyncio_pstree(pid: int, task: str, timeout: float = 20.0) -> tuple[str, str
     from a thread (:func:`asyncio.to_thread`) while its loop waits.
     """
     name = "python -m asyncio pstree"
-    if why := _too_old((3, 14), name):
+    if why := too_old((3, 14), name):
         return "", why
     command = [sys.executable, "-m", "asyncio", "pstree", str(pid)]
     output, why = _read_from_outside(command, name, pid, timeout)
